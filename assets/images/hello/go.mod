@@ -1,0 +1,3 @@
+module cnlab/hello
+
+go 1.22

@@ -1,0 +1,111 @@
+# shellcheck shell=bash
+# lab.sh: the small helpers every lab script uses.
+#
+# Each SSM document carries a copy of this file in front of the step's own
+# script, so a document is complete on its own. On a lab host the same file
+# sits at /opt/container-networks/lib/lab.sh and the step scripts there load
+# it, so running a step by hand behaves exactly like running its document.
+#
+# Settings (environment variables), with what a real EC2 lab host uses:
+#   CNLAB_HOME           where the lab files live        (/opt/container-networks)
+#   CNLAB_OVS_DATAPATH   Open vSwitch datapath: system = the kernel module,
+#                        netdev = userspace (for kernels without openvswitch) (system)
+#   CNLAB_DOCKER_DAEMON_JSON  the Docker daemon's settings file (/etc/docker/daemon.json)
+#   CNLAB_DOCKER_RESTART a command that restarts the Docker daemon
+#                        (systemctl restart docker)
+#   CNLAB_PIPEWORK       the pipework script              (/usr/local/bin/pipework)
+#   DOCKER_HOST, OVS_RUNDIR  followed by docker and ovs-vsctl as usual.
+
+: "${CNLAB_HOME:=/opt/container-networks}"
+: "${CNLAB_OVS_DATAPATH:=system}"
+: "${CNLAB_DOCKER_DAEMON_JSON:=/etc/docker/daemon.json}"
+: "${CNLAB_DOCKER_RESTART:=systemctl restart docker}"
+: "${CNLAB_PIPEWORK:=/usr/local/bin/pipework}"
+export CNLAB_HOME CNLAB_OVS_DATAPATH CNLAB_DOCKER_DAEMON_JSON CNLAB_DOCKER_RESTART CNLAB_PIPEWORK
+
+# The lab images, built on every host from assets/images/<name>/ during provisioning.
+CNLAB_IMAGE_PREFIX=cnlab
+# Label put on everything a step creates, so its reset can find it.
+CNLAB_LABEL=container-networks-lab.step
+
+# section TITLE: a heading between the parts of a step's output.
+section() {
+  printf '\n=== %s ===\n' "$*"
+}
+
+# say TEXT: a line of explanation for the attendee.
+say() {
+  printf -- '--> %s\n' "$*"
+}
+
+# show COMMAND [ARGS...]: print the command, then run it. Every teaching
+# command goes through show, so the output reads like a terminal session.
+show() {
+  printf '\n$ %s\n' "$*"
+  "$@"
+}
+
+# pass TEXT: the check's verdict when all is well (exit 0).
+pass() {
+  printf 'PASS: %s\n' "$*"
+  exit 0
+}
+
+# fail TEXT: the check's verdict when something is wrong (exit 1). TEXT says
+# what is wrong and what to try.
+fail() {
+  printf 'FAIL: %s\n' "$*"
+  exit 1
+}
+
+# lab_image NAME: the full name of a lab image, e.g. lab_image hello -> cnlab/hello.
+lab_image() {
+  printf '%s/%s' "$CNLAB_IMAGE_PREFIX" "$1"
+}
+
+# not_rehearsed WHAT: say that a command could not run on this machine (used
+# only where a tool is missing on a rehearsal machine, never on a lab host).
+not_rehearsed() {
+  printf 'NOT REHEARSED: %s\n' "$*"
+}
+
+# retry TIMES COMMAND...: run COMMAND until it succeeds, at most TIMES times,
+# one second apart (services take a moment to start listening).
+retry() {
+  local times=$1 n=1
+  shift
+  until "$@"; do
+    if [ "$n" -ge "$times" ]; then
+      return 1
+    fi
+    n=$((n + 1))
+    sleep 1
+  done
+}
+
+# remove_containers NAME...: remove containers if they exist (quietly).
+remove_containers() {
+  local name
+  for name in "$@"; do
+    if docker container inspect "$name" >/dev/null 2>&1; then
+      docker rm -f "$name" >/dev/null
+    fi
+  done
+}
+
+# remove_networks NAME...: remove Docker networks if they exist (quietly).
+remove_networks() {
+  local name
+  for name in "$@"; do
+    if docker network inspect "$name" >/dev/null 2>&1; then
+      docker network rm "$name" >/dev/null
+    fi
+  done
+}
+
+# restart_docker: restart the Docker daemon and wait until it answers.
+restart_docker() {
+  say "restarting the Docker daemon ($CNLAB_DOCKER_RESTART)"
+  sh -c "$CNLAB_DOCKER_RESTART"
+  retry 30 docker info >/dev/null 2>&1
+}

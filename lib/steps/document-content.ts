@@ -1,0 +1,139 @@
+import * as fs from 'fs';
+import * as path from 'path';
+
+/** The three scripts every lab step has. */
+export type StepAction = 'run' | 'check' | 'reset';
+
+/** All step actions, in the order an attendee meets them. */
+export const STEP_ACTIONS: readonly StepAction[] = ['run', 'check', 'reset'];
+
+/**
+ * The line with which a lab script loads the shared helpers. On a host it
+ * sources the installed copy; in a document it is replaced by the helpers' text.
+ */
+export const HELPERS_SOURCE_LINE = '. "${CNLAB_HOME:-/opt/container-networks}/lib/lab.sh"';
+
+/** One parameter of a step's documents, passed to the script as an environment variable. */
+export interface StepParameter {
+  /** Parameter and environment variable name: upper case letters, digits, underscores. */
+  readonly name: string;
+  /** What the parameter is for, shown in the SSM console. */
+  readonly description: string;
+  /** Value used when the caller passes none. */
+  readonly default: string;
+  /** Regular expression every value must match (SSM refuses others before running anything). */
+  readonly allowedPattern: string;
+}
+
+/** What is needed to write one step's SSM document content. */
+export interface DocumentContentInput {
+  /** Step id, the folder name, e.g. `06-across-hosts`. */
+  readonly stepId: string;
+  /** Which script. */
+  readonly action: StepAction;
+  /** The script's text (bash, with the helpers' source line). */
+  readonly script: string;
+  /** The helpers' text (assets/lib/lab.sh). */
+  readonly helpers: string;
+  /** The step's parameters. */
+  readonly parameters: readonly StepParameter[];
+  /** Document description. */
+  readonly description: string;
+}
+
+/** The SSM Command document (schema 2.2) content of one step action. */
+export interface CommandDocumentContent {
+  readonly schemaVersion: '2.2';
+  readonly description: string;
+  readonly parameters?: Record<string, {
+    type: 'String';
+    description: string;
+    default: string;
+    allowedPattern: string;
+    interpolationType: 'ENV_VAR';
+  }>;
+  readonly mainSteps: ReadonlyArray<{
+    action: 'aws:runShellScript';
+    name: string;
+    inputs: { runCommand: string[]; timeoutSeconds: string };
+  }>;
+}
+
+const PARAMETER_NAME = /^[A-Z][A-Z0-9_]*$/;
+
+/**
+ * The shell text of a step action as the SSM agent will run it: a header that
+ * re-executes under bash (the agent runs the file with sh), the parameters
+ * taken from the agent's SSM_<NAME> environment variables, the helpers, then
+ * the script itself. Rehearsal runs exactly this text.
+ */
+export function composeDocumentScript(input: DocumentContentInput): string {
+  const lines = input.script.replace(/\r\n/g, '\n').split('\n');
+  const sourceLines = lines.filter((line) => line.trim() === HELPERS_SOURCE_LINE);
+  if (sourceLines.length !== 1) {
+    throw new Error(
+      `Step ${input.stepId} ${input.action}: the script must load the helpers with exactly one line ` +
+      `'${HELPERS_SOURCE_LINE}' (found ${sourceLines.length}).`,
+    );
+  }
+  const body = lines
+    .filter((line, index) => !(index === 0 && line.startsWith('#!')))
+    .filter((line) => !line.trim().startsWith('# shellcheck source='))
+    .map((line) => (line.trim() === HELPERS_SOURCE_LINE ? input.helpers.trimEnd() : line));
+
+  const parameterLines = input.parameters.map((parameter) => {
+    if (!PARAMETER_NAME.test(parameter.name)) {
+      throw new Error(
+        `Step ${input.stepId}: parameter name '${parameter.name}' is not allowed; use upper case letters, digits and underscores.`,
+      );
+    }
+    return `export ${parameter.name}="\${SSM_${parameter.name}-${parameter.default}}"`;
+  });
+
+  return [
+    '#!/bin/bash',
+    `# container-networks-lab: step ${input.stepId}, ${input.action}`,
+    '# The SSM agent runs this file with sh; the lab scripts need bash, so start again under bash.',
+    'if [ -z "${BASH_VERSION:-}" ]; then exec bash "$0" "$@"; fi',
+    ...parameterLines,
+    ...body,
+  ].join('\n').trimEnd() + '\n';
+}
+
+/** The SSM document content (schema 2.2, one aws:runShellScript step) of a step action. */
+export function composeDocumentContent(input: DocumentContentInput, timeoutSeconds = 900): CommandDocumentContent {
+  const script = composeDocumentScript(input);
+  const parameters = input.parameters.length === 0 ? undefined : Object.fromEntries(
+    input.parameters.map((parameter) => [parameter.name, {
+      type: 'String' as const,
+      description: parameter.description,
+      default: parameter.default,
+      allowedPattern: parameter.allowedPattern,
+      interpolationType: 'ENV_VAR' as const,
+    }]),
+  );
+  return {
+    schemaVersion: '2.2',
+    description: input.description,
+    ...(parameters ? { parameters } : {}),
+    mainSteps: [{
+      action: 'aws:runShellScript',
+      name: `${input.action}`,
+      inputs: { runCommand: script.trimEnd().split('\n'), timeoutSeconds: String(timeoutSeconds) },
+    }],
+  };
+}
+
+/** The text the SSM agent would write to its script file for a document: its commands, joined. */
+export function scriptOfDocument(content: { mainSteps: ReadonlyArray<{ inputs: { runCommand: readonly string[] } }> }): string {
+  return content.mainSteps.map((step) => step.inputs.runCommand.join('\n')).join('\n') + '\n';
+}
+
+/** Reads a text file relative to a folder, with a clear error when it is missing. */
+export function readRequiredFile(folder: string, name: string, what: string): string {
+  const file = path.join(folder, name);
+  if (!fs.existsSync(file)) {
+    throw new Error(`${what}: ${file} is missing.`);
+  }
+  return fs.readFileSync(file, 'utf8');
+}
