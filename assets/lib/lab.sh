@@ -109,3 +109,43 @@ restart_docker() {
   sh -c "$CNLAB_DOCKER_RESTART"
   retry 30 docker info >/dev/null 2>&1
 }
+
+# has_systemd: true when systemd manages services here (lab hosts; not CI).
+has_systemd() {
+  [ -d /run/systemd/system ]
+}
+
+# apt_install PACKAGE...: install the packages that are missing (apt-get
+# update first, at most once an hour; waits for a busy dpkg lock).
+apt_install() {
+  local pkg missing=() stamp=/var/lib/container-networks/apt-updated
+  for pkg in "$@"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'ok installed' || missing+=("$pkg")
+  done
+  if [ "${#missing[@]}" -eq 0 ]; then
+    say "already installed: $*"
+    return 0
+  fi
+  if [ -z "$(find "$stamp" -mmin -60 2>/dev/null)" ]; then
+    say "apt-get update"
+    apt-get -o DPkg::Lock::Timeout=300 update -q
+    mkdir -p "${stamp%/*}" && touch "$stamp"
+  fi
+  say "installing: ${missing[*]}"
+  DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -q \
+    --no-install-recommends "${missing[@]}"
+}
+
+# userspace_datapath_fixup CONTAINER IFACE: only with the userspace datapath
+# (CNLAB_OVS_DATAPATH=netdev, used where the kernel has no openvswitch
+# module). Open vSwitch then reads the container's frames before the kernel
+# has filled in their TCP/UDP checksums and would forward them with wrong
+# ones, so the container is told to compute checksums itself. EC2 hosts use
+# the kernel datapath and skip this.
+userspace_datapath_fixup() {
+  local container=$1 iface=$2 pid
+  if [ "$CNLAB_OVS_DATAPATH" = netdev ]; then
+    pid=$(docker inspect --format '{{.State.Pid}}' "$container")
+    nsenter --target "$pid" --net ethtool -K "$iface" tx off >/dev/null
+  fi
+}
