@@ -26,7 +26,8 @@ export CNLAB_HOME CNLAB_OVS_DATAPATH CNLAB_DOCKER_DAEMON_JSON CNLAB_DOCKER_RESTA
 # The lab images, built on every host from assets/images/<name>/ during provisioning.
 CNLAB_IMAGE_PREFIX=cnlab
 # Label put on everything a step creates, so its reset can find it.
-CNLAB_LABEL=container-networks-lab.step
+CNLAB_LABEL="container-networks-lab.step"
+export CNLAB_IMAGE_PREFIX CNLAB_LABEL
 
 # section TITLE: a heading between the parts of a step's output.
 section() {
