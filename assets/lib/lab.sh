@@ -133,7 +133,9 @@ apt_install() {
     mkdir -p "${stamp%/*}" && touch "$stamp"
   fi
   say "installing: ${missing[*]}"
-  DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -q \
+  # NEEDRESTART_SUSPEND: Ubuntu's needrestart must not restart services mid-install
+  DEBIAN_FRONTEND=noninteractive NEEDRESTART_SUSPEND=1 \
+    apt-get -o DPkg::Lock::Timeout=300 install -y -q \
     --no-install-recommends "${missing[@]}"
 }
 

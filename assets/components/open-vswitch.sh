@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# open-vswitch: install Open vSwitch (and ovs-docker) and make sure its two daemons run.
+set -euo pipefail
+# shellcheck source=assets/lib/lab.sh
+. "${CNLAB_HOME:-/opt/container-networks}/lib/lab.sh"
+
+# Open vSwitch is two daemons: ovsdb-server keeps the configuration (bridges,
+# ports, tunnels) and ovs-vswitchd forwards packets. ovs-vsctl talks to the
+# first; openvswitch-common also brings /usr/bin/ovs-docker.
+OVS_CTL=/usr/share/openvswitch/scripts/ovs-ctl
+
+ovs_running() {
+  ovs-vsctl --timeout=5 show >/dev/null 2>&1 &&
+    ovs-appctl --timeout=5 -t ovs-vswitchd version >/dev/null 2>&1
+}
+
+section "open-vswitch: Open vSwitch switch and ovs-docker"
+apt_install openvswitch-switch openvswitch-common
+
+if has_systemd; then
+  say "systemctl enable --now openvswitch-switch"
+  systemctl enable --now openvswitch-switch
+elif ovs_running; then
+  say "ovsdb-server and ovs-vswitchd already running: leaving them alone"
+else
+  # Without systemd, ovs-ctl (the script the service runs) starts both daemons;
+  # --system-id=random keeps an existing id or makes a persistent new one.
+  say "no systemd here: $OVS_CTL start"
+  "$OVS_CTL" start --system-id=random
+fi
+
+say "waiting for ovsdb-server and ovs-vswitchd to answer"
+retry 30 ovs_running || {
+  echo "Open vSwitch did not answer within 30 s; see /var/log/openvswitch/*.log" >&2
+  exit 1
+}
+say "$(ovs-vsctl --version | head -n 1), datapaths: $(ovs-vsctl get Open_vSwitch . datapath_types)"

@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# pipework: install jpetazzo's pipework script at a pinned commit, checked against a pinned SHA-256.
+set -euo pipefail
+# shellcheck source=assets/lib/lab.sh
+. "${CNLAB_HOME:-/opt/container-networks}/lib/lab.sh"
+
+# Pipework is one shell script; it needs iproute2, the docker CLI, arping
+# (lab-tools) and ovs-vsctl for Open vSwitch bridges (open-vswitch).
+#
+# The pin. Both values were taken from a stored copy of the repository
+# jpetazzo/pipework (file "pipework" at this commit), NOT from a download:
+# GitHub is unreachable from the machine this was written on. The SHA-256 was
+# computed from that stored text and must be confirmed on the first real
+# deploy (a mismatch stops provisioning with both hashes printed).
+# Caution: this commit predates pipework's cgroup-v2 workaround (2022, PR #249);
+# the pipework check runs pipework once for real and says so if that bites.
+# Override both with CNLAB_PIPEWORK_COMMIT and CNLAB_PIPEWORK_SHA256.
+PIPEWORK_COMMIT=${CNLAB_PIPEWORK_COMMIT:-000ed6afa926d254cba9a7cc6045e349529a7fc2}
+PIPEWORK_SHA256=${CNLAB_PIPEWORK_SHA256:-b829cb4c4c4b1d393db22d322ca281552cb6f300f2705b8e84db0064bc422c48}
+PIPEWORK_URL=https://raw.githubusercontent.com/jpetazzo/pipework/$PIPEWORK_COMMIT/pipework
+# What was installed, for the check (sha256sum -c format).
+RECORD=/var/lib/container-networks/pipework.sha256
+
+section "pipework: $CNLAB_PIPEWORK at commit ${PIPEWORK_COMMIT:0:12}"
+
+if [ -f "$CNLAB_PIPEWORK" ] && [ "$(sha256sum <"$CNLAB_PIPEWORK" | cut -d' ' -f1)" = "$PIPEWORK_SHA256" ]; then
+  say "already installed, SHA-256 matches the pin"
+else
+  tmp=$(mktemp)
+  trap 'rm -f "$tmp"' EXIT
+  if [ -n "${CNLAB_PIPEWORK_SOURCE:-}" ]; then
+    say "taking pipework from the local file $CNLAB_PIPEWORK_SOURCE"
+    cp "$CNLAB_PIPEWORK_SOURCE" "$tmp"
+  else
+    say "downloading $PIPEWORK_URL"
+    if ! curl -fsSL --retry 3 --connect-timeout 10 --max-time 60 -o "$tmp" "$PIPEWORK_URL"; then
+      if [ "${CNLAB_REHEARSAL:-}" = 1 ]; then
+        not_rehearsed "pipework download (GitHub unreachable from this machine)"
+        exit 0
+      fi
+      echo "could not download pipework from $PIPEWORK_URL (is GitHub reachable from this host?)" >&2
+      exit 1
+    fi
+  fi
+  got=$(sha256sum <"$tmp" | cut -d' ' -f1)
+  if [ "$got" != "$PIPEWORK_SHA256" ]; then
+    echo "pipework SHA-256 mismatch: expected $PIPEWORK_SHA256, got $got; not installing it" >&2
+    exit 1
+  fi
+  install -D -m 0755 "$tmp" "$CNLAB_PIPEWORK"
+  say "installed $CNLAB_PIPEWORK (SHA-256 $got)"
+fi
+mkdir -p "${RECORD%/*}"
+printf '%s  %s\n' "$PIPEWORK_SHA256" "$CNLAB_PIPEWORK" >"$RECORD"
