@@ -1,0 +1,314 @@
+import * as fs from 'fs';
+import { Aws, Duration, Lazy, Resource, Stack, Validations } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Construct } from 'constructs';
+import { assetPath } from '../private/assets';
+import { LabStepDefinition } from '../steps/lab-step-definition';
+import { HostComponent } from './host-component';
+import { HOST_OS_FACTS, HOST_OSES, HostOs } from './host-os';
+import { collectHostFiles, LAB_CONFIG_SET, renderInitMetadata } from './private/host-files';
+import { LabHostFiles } from './private/lab-host-files';
+import { fillPlaceholders, LONGEST_PLACEHOLDER_VALUES, placeholdersIn, USER_DATA_LIMIT } from './private/user-data';
+
+/** Properties of a {@link LabHost}. */
+export interface LabHostProps {
+  /** The VPC to launch the host in. */
+  readonly vpc: ec2.IVpc;
+  /**
+   * Where in the VPC the host goes. It needs a public IPv4 address (package mirrors, Systems Manager).
+   * @default - the VPC's public subnets
+   */
+  readonly vpcSubnets?: ec2.SubnetSelection;
+  /**
+   * Operating system of the host. Picks the AMI parameter, the root device name and the SSH user.
+   * @default 'ubuntu-24.04'
+   */
+  readonly hostOs?: HostOs;
+  /**
+   * The image to boot instead of the OS's current public AMI (e.g. a pinned AMI, or one a local AWS emulator knows).
+   * It must be the `hostOs` kind of system.
+   * @default - the current AMI from the OS vendor's public SSM parameter, resolved at deploy time
+   */
+  readonly machineImage?: ec2.IMachineImage;
+  /**
+   * Root device name of `machineImage`, when it differs from the OS's usual one.
+   * @default - /dev/sda1 for Ubuntu, /dev/xvda for Debian
+   */
+  readonly rootDeviceName?: string;
+  /**
+   * EC2 instance type.
+   * @default t3.large
+   */
+  readonly instanceType?: ec2.InstanceType;
+  /**
+   * Host software, installed in this order.
+   * @default HostComponent.defaults(): lab-tools, docker-engine, open-vswitch, pipework, lab-images
+   */
+  readonly components?: readonly HostComponent[];
+  /**
+   * Security group of the host (more can be added with addSecurityGroup).
+   * @default - a new group: all outbound traffic, no inbound
+   */
+  readonly securityGroup?: ec2.ISecurityGroup;
+  /**
+   * Size of the encrypted gp3 root volume, in GiB.
+   * @default 30
+   */
+  readonly rootVolumeGiB?: number;
+  /**
+   * How long CloudFormation waits for the host to report that provisioning and all component checks passed.
+   * @default Duration.minutes(15)
+   */
+  readonly readinessTimeout?: Duration;
+  /**
+   * Key pair for SSH. SSH also needs allowSshAccessFrom().
+   * @default - no key pair: Session Manager only
+   */
+  readonly keyPair?: ec2.IKeyPair;
+  /**
+   * Folder of step folders copied to the host under steps/.
+   * @default - the package's built-in steps, assets/steps/
+   */
+  readonly stepsDirectory?: string;
+  /**
+   * Folder of image build contexts copied to the host under images/.
+   * @default - the package's assets/images/
+   */
+  readonly imagesDirectory?: string;
+  /**
+   * User data template with @@STACK_NAME@@, @@LOGICAL_ID@@, @@INIT_RESOURCE@@, @@REGION@@,
+   * @@CONFIGSETS@@ and @@HOST_OS@@ placeholders (see assets/host/user-data.sh).
+   * @default - the package's assets/host/user-data.sh
+   */
+  readonly userDataFile?: string;
+}
+
+/**
+ * Default instance type: t3.large (2 vCPU, 8 GiB). Image builds (apt inside
+ * Docker builds), Docker plus Open vSwitch, and Suricata sniffing a bridge
+ * need the memory; t3.medium (4 GiB) swaps during Suricata's start. About
+ * USD 0.0832 per hour on demand in us-east-1 (plus USD 0.005 for the public
+ * IPv4 address): an attendee with 3 hosts for a 3-hour session costs ~USD 0.80.
+ */
+export const DEFAULT_INSTANCE_TYPE = 't3.large';
+
+/** Smallest and largest root volume; the images and Docker's build cache need ~12 GiB. */
+const ROOT_VOLUME_RANGE = { min: 16, max: 500 } as const;
+
+/**
+ * An EC2 instance ready for the labs: Docker, Open vSwitch, Pipework and the
+ * lab images installed by its components, the lab files under
+ * /opt/container-networks, reachable through Session Manager.
+ *
+ * Secure by default: IMDSv2 only (on the instance, no launch template, with a
+ * hop limit of 1 so containers cannot fetch the host's credentials), encrypted
+ * gp3 root volume, a role with AmazonSSMManagedInstanceCore plus only
+ * cloudformation:DescribeStackResource and SignalResource on its own stack, no
+ * inbound traffic unless allowSshAccessFrom() is called.
+ *
+ * Files reach the host through `AWS::CloudFormation::Init` metadata: when the
+ * user data template supports `@@INIT_RESOURCE@@`, one copy per stack and file
+ * set (see LabHostFiles), otherwise on the instance itself. The user data
+ * (assets/host/user-data.sh) runs cfn-init, provision.sh, and cfn-signal; the
+ * creation policy waits `readinessTimeout` for that signal.
+ */
+export class LabHost extends Resource implements ec2.IInstance {
+  /** Allows specifying security group connections for the instance. */
+  public readonly connections: ec2.Connections;
+  /** The instance's role. */
+  public readonly role: iam.IRole;
+  /** The principal to grant permissions to. */
+  public readonly grantPrincipal: iam.IPrincipal;
+  /** The underlying instance. */
+  public readonly instance: ec2.Instance;
+  /** @attribute */
+  public readonly instanceId: string;
+  /** @attribute */
+  public readonly instanceAvailabilityZone: string;
+  /** @attribute */
+  public readonly instancePrivateDnsName: string;
+  /** @attribute */
+  public readonly instancePrivateIp: string;
+  /** @attribute */
+  public readonly instancePublicDnsName: string;
+  /** @attribute */
+  public readonly instancePublicIp: string;
+  /** Operating system of the host. */
+  public readonly hostOs: HostOs;
+  /** Login user for SSH (ubuntu or admin). */
+  public readonly sshUser: string;
+  /** Component names in install order. */
+  public readonly componentNames: readonly string[];
+  /** Bytes of the user data with the deploy-time values at their longest. */
+  public readonly userDataBytes: number;
+
+  constructor(scope: Construct, id: string, props: LabHostProps) {
+    super(scope, id);
+
+    // --- validate everything before creating anything
+    const hostOs = props.hostOs ?? 'ubuntu-24.04';
+    if (!HOST_OSES.includes(hostOs)) {
+      throw new Error(`LabHost ${this.node.path}: 'hostOs' is ${JSON.stringify(hostOs)}; allowed: ${HOST_OSES.join(', ')}.`);
+    }
+    const facts = HOST_OS_FACTS[hostOs];
+    const rootVolumeGiB = props.rootVolumeGiB ?? 30;
+    if (!Number.isInteger(rootVolumeGiB) || rootVolumeGiB < ROOT_VOLUME_RANGE.min || rootVolumeGiB > ROOT_VOLUME_RANGE.max) {
+      throw new Error(`LabHost ${this.node.path}: 'rootVolumeGiB' is ${rootVolumeGiB}; allowed: a whole number from ${ROOT_VOLUME_RANGE.min} to ${ROOT_VOLUME_RANGE.max}.`);
+    }
+    const readinessTimeout = props.readinessTimeout ?? Duration.minutes(15);
+    const timeoutMinutes = readinessTimeout.toMinutes({ integral: false });
+    if (timeoutMinutes < 5 || timeoutMinutes > 12 * 60) {
+      throw new Error(`LabHost ${this.node.path}: 'readinessTimeout' is ${readinessTimeout.toHumanString()}; allowed: 5 minutes to 12 hours (CloudFormation's limit).`);
+    }
+    const rootDeviceName = props.rootDeviceName ?? facts.rootDeviceName;
+    if (!/^\/dev\/(sd[a-z]1?|xvd[a-z])$/.test(rootDeviceName)) {
+      throw new Error(`LabHost ${this.node.path}: 'rootDeviceName' is ${JSON.stringify(rootDeviceName)}; allowed: a device name such as /dev/sda1 or /dev/xvda.`);
+    }
+    const components = props.components ?? HostComponent.defaults();
+    if (components.length === 0) {
+      throw new Error(`LabHost ${this.node.path}: 'components' is empty; a lab host needs at least one component.`);
+    }
+    const files = collectHostFiles({
+      components,
+      helpersFile: assetPath('lib', 'lab.sh'),
+      provisionFile: assetPath('host', 'provision.sh'),
+      imagesDirectory: props.imagesDirectory ?? assetPath('images'),
+      steps: LabStepDefinition.listFolder(props.stepsDirectory ?? LabStepDefinition.builtInDirectory()),
+    });
+    const userDataFile = props.userDataFile ?? assetPath('host', 'user-data.sh');
+    if (!fs.existsSync(userDataFile)) {
+      throw new Error(`LabHost ${this.node.path}: the user data template ${userDataFile} is missing.`);
+    }
+    const template = fs.readFileSync(userDataFile, 'utf8');
+    const sharedFiles = placeholdersIn(template).includes('INIT_RESOURCE');
+    const fixedValues = { CONFIGSETS: LAB_CONFIG_SET, HOST_OS: hostOs };
+    const longest = fillPlaceholders(template, { ...LONGEST_PLACEHOLDER_VALUES, ...fixedValues });
+    this.userDataBytes = Buffer.byteLength(longest, 'utf8');
+    if (this.userDataBytes > USER_DATA_LIMIT) {
+      throw new Error(`LabHost ${this.node.path}: the user data is ${this.userDataBytes} bytes with the longest stack name, logical id and region; EC2 allows ${USER_DATA_LIMIT}. Shorten ${userDataFile}.`);
+    }
+
+    // --- the instance
+    const stack = Stack.of(this);
+    const role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com'),
+      description: `Lab host ${this.node.path}: Session Manager, and reading its own stack's files and signalling readiness`,
+      managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('AmazonSSMManagedInstanceCore')],
+      inlinePolicies: {
+        OwnStack: new iam.PolicyDocument({
+          statements: [new iam.PolicyStatement({
+            sid: 'CfnInitAndSignal',
+            actions: ['cloudformation:DescribeStackResource', 'cloudformation:SignalResource'],
+            resources: [stack.stackId],
+          })],
+        }),
+      },
+    });
+    Validations.of(role).acknowledge({
+      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonSSMManagedInstanceCore]',
+      reason: 'AmazonSSMManagedInstanceCore is the AWS-maintained minimum for Session Manager and Run Command, which are how attendees and the lab command reach the host.',
+    });
+
+    const securityGroup = props.securityGroup ?? new ec2.SecurityGroup(this, 'SecurityGroup', {
+      vpc: props.vpc,
+      description: `Lab host ${this.node.path}: all outbound (packages, Systems Manager), inbound only as allowed`,
+      allowAllOutbound: true,
+    });
+
+    // The instance's logical id is known only once the instance exists; a lazy value breaks the cycle.
+    let cfnInstance: ec2.CfnInstance | undefined;
+    const logicalId = Lazy.string({ produce: () => stack.getLogicalId(cfnInstance!) });
+    const sharedFilesResource = sharedFiles ? LabHostFiles.forFiles(this, files) : undefined;
+    const initResource = sharedFilesResource?.logicalId ?? logicalId;
+    const userData = ec2.UserData.custom(fillPlaceholders(template, {
+      ...fixedValues,
+      STACK_NAME: Aws.STACK_NAME,
+      LOGICAL_ID: logicalId,
+      INIT_RESOURCE: initResource,
+      REGION: Aws.REGION,
+    }));
+
+    this.instance = new ec2.Instance(this, 'Resource', {
+      vpc: props.vpc,
+      vpcSubnets: props.vpcSubnets ?? { subnetType: ec2.SubnetType.PUBLIC },
+      instanceType: props.instanceType ?? new ec2.InstanceType(DEFAULT_INSTANCE_TYPE),
+      machineImage: props.machineImage ?? ec2.MachineImage.fromSsmParameter(facts.amiParameter, { os: ec2.OperatingSystemType.LINUX }),
+      securityGroup,
+      role,
+      keyPair: props.keyPair,
+      httpTokens: ec2.HttpTokens.REQUIRED,
+      httpEndpoint: true,
+      httpPutResponseHopLimit: 1,
+      blockDevices: [{
+        deviceName: rootDeviceName,
+        volume: ec2.BlockDeviceVolume.ebs(rootVolumeGiB, {
+          encrypted: true,
+          volumeType: ec2.EbsDeviceVolumeType.GP3,
+          deleteOnTermination: true,
+        }),
+      }],
+      detailedMonitoring: false,
+      userData,
+    });
+    cfnInstance = this.instance.node.defaultChild as ec2.CfnInstance;
+    if (sharedFilesResource) {
+      // The files must exist before the host boots and runs cfn-init.
+      cfnInstance.addDependency(sharedFilesResource.resource);
+    } else {
+      cfnInstance.addMetadata('AWS::CloudFormation::Init', renderInitMetadata(files));
+    }
+    cfnInstance.cfnOptions.creationPolicy = {
+      resourceSignal: { count: 1, timeout: readinessTimeout.toIsoString() },
+    };
+    Validations.of(this.instance).acknowledge(
+      {
+        id: 'AwsSolutions-EC28',
+        reason: 'Lab hosts live for a few hours of a workshop; basic 5-minute metrics are enough and detailed monitoring would add cost per host.',
+      },
+      {
+        id: 'AwsSolutions-EC29',
+        reason: 'Lab hosts are disposable by design: the organiser deletes the attendee stacks after the workshop, so termination protection would only get in the way.',
+      },
+    );
+
+    this.hostOs = hostOs;
+    this.sshUser = facts.sshUser;
+    this.componentNames = components.map((component) => component.name);
+    this.connections = this.instance.connections;
+    this.role = role;
+    this.grantPrincipal = role;
+    this.instanceId = this.instance.instanceId;
+    this.instanceAvailabilityZone = this.instance.instanceAvailabilityZone;
+    this.instancePrivateDnsName = this.instance.instancePrivateDnsName;
+    this.instancePrivateIp = this.instance.instancePrivateIp;
+    this.instancePublicDnsName = this.instance.instancePublicDnsName;
+    this.instancePublicIp = this.instance.instancePublicIp;
+  }
+
+  /** A reference to this instance. */
+  public get instanceRef(): ec2.InstanceReference {
+    return this.instance.instanceRef;
+  }
+
+  /** Adds a security group to the host. */
+  public addSecurityGroup(securityGroup: ec2.ISecurityGroup): void {
+    this.instance.addSecurityGroup(securityGroup);
+  }
+
+  /**
+   * Allow SSH (TCP 22) from the given peers. Open nothing to the whole
+   * internet unless you mean it: prefer the organiser's address range.
+   */
+  public allowSshAccessFrom(...peers: ec2.IPeer[]): void {
+    for (const peer of peers) {
+      this.connections.allowFrom(peer, ec2.Port.tcp(22), 'SSH to the lab host');
+      if (peer.uniqueId === '0.0.0.0/0') {
+        Validations.of(this).acknowledge({
+          id: 'AwsSolutions-EC23',
+          reason: 'The organiser explicitly allowed SSH from anywhere (allowSshFromAnywhere=true); hosts still accept key-based logins only.',
+        });
+      }
+    }
+  }
+}

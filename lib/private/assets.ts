@@ -1,0 +1,41 @@
+import * as fs from 'fs';
+import * as path from 'path';
+
+/**
+ * The package's own `assets/` folder: the shell scripts, images and lab steps
+ * that ship with container-networks-lab. Resolved from this file's location,
+ * so it works from a clone (lib/private/*.ts run by tsx or ts-jest) and from
+ * an npm install (dist/lib/private/*.js next to dist/../assets is not used:
+ * the package publishes lib/ and assets/ side by side).
+ */
+export function assetsDirectory(): string {
+  // lib/private -> package root; when compiled to dist/lib/private, also try two more levels up.
+  const candidates = [
+    path.join(__dirname, '..', '..', 'assets'),
+    path.join(__dirname, '..', '..', '..', 'assets'),
+  ];
+  return candidates.find((candidate) => fs.existsSync(candidate)) ?? candidates[0];
+}
+
+/** A path inside the package's assets folder. */
+export function assetPath(...parts: string[]): string {
+  return path.join(assetsDirectory(), ...parts);
+}
+
+/** Every regular file under a folder, as paths relative to it (POSIX separators), sorted. */
+export function listFilesRecursively(folder: string): string[] {
+  const found: string[] = [];
+  const walk = (relative: string): void => {
+    const absolute = path.join(folder, relative);
+    for (const entry of fs.readdirSync(absolute, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const child = relative === '' ? entry.name : `${relative}/${entry.name}`;
+      if (entry.isDirectory()) {
+        walk(child);
+      } else if (entry.isFile()) {
+        found.push(child);
+      }
+    }
+  };
+  walk('');
+  return found.sort();
+}

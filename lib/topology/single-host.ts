@@ -1,0 +1,19 @@
+import { Construct } from 'constructs';
+import { LabHost, LabHostProps } from '../host/lab-host';
+
+/** Properties of a {@link SingleHostTopology}: those of its one host. */
+export interface SingleHostTopologyProps extends LabHostProps {}
+
+/** The topology of steps 1 to 5 and 7: one lab host. */
+export class SingleHostTopology extends Construct {
+  /** The host. */
+  public readonly host: LabHost;
+  /** The hosts, in order (one). */
+  public readonly hosts: readonly LabHost[];
+
+  constructor(scope: Construct, id: string, props: SingleHostTopologyProps) {
+    super(scope, id);
+    this.host = new LabHost(this, 'Host', props);
+    this.hosts = [this.host];
+  }
+}
