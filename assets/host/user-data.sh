@@ -14,6 +14,7 @@ STACK='@@STACK_NAME@@'
 SIGNAL_RESOURCE='@@LOGICAL_ID@@'  # the instance; its creation policy waits for our signal
 INIT_RESOURCE='@@INIT_RESOURCE@@' # the resource whose metadata holds the lab files
 REGION='@@REGION@@'
+CONFIGSETS='@@CONFIGSETS@@'       # the cfn-init config set holding the files
 HOST_OS='@@HOST_OS@@'             # ubuntu-24.04 | debian-12
 
 LOG=/var/log/container-networks-provision.log
@@ -81,7 +82,8 @@ if [ "$HOST_OS" = debian-12 ] && ! command -v amazon-ssm-agent >/dev/null 2>&1; 
 fi
 
 step "cfn-init: write the lab files from $INIT_RESOURCE's metadata"
-/opt/aws/bin/cfn-init -v --stack "$STACK" --resource "$INIT_RESOURCE" --region "$REGION" ||
+/opt/aws/bin/cfn-init -v --stack "$STACK" --resource "$INIT_RESOURCE" --region "$REGION" \
+  --configsets "$CONFIGSETS" ||
   give_up "cfn-init (see /var/log/cfn-init.log)"
 
 step "provision.sh: install and check the host software"

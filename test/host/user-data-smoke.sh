@@ -23,7 +23,7 @@ bad() { echo "FAIL: $*"; failures=$((failures + 1)); }
 
 sed -e 's/@@STACK_NAME@@/cnlab-smoke/' -e 's/@@LOGICAL_ID@@/LabHost1/' \
   -e 's/@@INIT_RESOURCE@@/LabHost1Init/' -e 's/@@REGION@@/eu-west-1/' \
-  -e 's/@@HOST_OS@@/ubuntu-24.04/' "$REPO/assets/host/user-data.sh" >"$work/user-data.sh"
+  -e 's/@@HOST_OS@@/ubuntu-24.04/' -e 's/@@CONFIGSETS@@/default/' "$REPO/assets/host/user-data.sh" >"$work/user-data.sh"
 size=$(wc -c <"$work/user-data.sh")
 if [ "$size" -lt $((LIMIT / 2)) ]; then ok "user data is $size bytes (limit $LIMIT)"; else bad "user data is $size bytes, too close to $LIMIT"; fi
 if grep -qE '@@[A-Z_]+@@' "$work/user-data.sh"; then bad "placeholders left: $(grep -o '@@[A-Z_]*@@' "$work/user-data.sh" | sort -u | tr '\n' ' ')"; fi
@@ -59,7 +59,7 @@ run_case() {
 echo "--- case 1: provision succeeds"
 out=$(run_case "ok" none yes)
 indent <<<"$out"
-if echo "$out" | grep -q '^cfn-init -v --stack cnlab-smoke --resource LabHost1Init --region eu-west-1$' &&
+if echo "$out" | grep -q '^cfn-init -v --stack cnlab-smoke --resource LabHost1Init --region eu-west-1 --configsets default$' &&
   echo "$out" | grep -q '^cfn-signal --success true --reason lab host ready --stack cnlab-smoke --resource LabHost1 --region eu-west-1$' &&
   echo "$out" | grep -q '^exit=0$'; then
   ok "success: cfn-init on the init resource, cfn-signal --success true on the instance"
