@@ -1,0 +1,36 @@
+#!/usr/bin/env node
+/**
+ * npm run rehearse: runs every lab step's SSM documents, taken from the
+ * synthesized templates, on emulated hosts on this machine. See
+ * docs/rehearsal.md and `npm run rehearse -- --help`.
+ */
+import * as path from 'path';
+import { parseOptions, USAGE } from '../lib/rehearsal/options';
+import { rehearse } from '../lib/rehearsal/rehearsal';
+
+async function main(): Promise<number> {
+  let options;
+  try {
+    options = parseOptions(process.argv.slice(2));
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n\n${USAGE}`);
+    return 2;
+  }
+  if (options.help) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  if (process.getuid && process.getuid() !== 0) {
+    process.stderr.write('The rehearsal needs root (network namespaces, Docker engines, Open vSwitch).\n');
+    return 2;
+  }
+  return rehearse(options, path.resolve(__dirname, '..'));
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: Error) => {
+    process.stderr.write(`rehearse: ${error.stack ?? error.message}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,135 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { HOST_NAME_PREFIX, PlannedHost } from './plan';
+import { runLogged, runQuiet, tailOfFile } from './process';
+
+/**
+ * The environment the SSM agent gives a command: a plain root environment,
+ * not the rehearsal's own (no npm or CI variables leak into the scripts).
+ */
+export const AGENT_ENVIRONMENT: Readonly<Record<string, string>> = {
+  PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+  HOME: '/root',
+  LANG: 'C.UTF-8',
+};
+
+/** The lock that keeps two rehearsals on one machine from sharing rh1, rh2, ... */
+export const REHEARSAL_LOCK_FILE = '/run/cnlab-rehearsal.lock';
+
+/**
+ * The emulated lab hosts (assets/rehearsal/emulated-host.sh): network
+ * namespaces with their own Docker engine and Open vSwitch on the bridge
+ * cnlab-vpc. Every call goes through that script, logged.
+ */
+export class EmulatedHosts {
+  constructor(
+    /** Path of emulated-host.sh. */
+    private readonly script: string,
+    /** Folder for the logs of host operations. */
+    private readonly logDirectory: string,
+  ) {}
+
+  /** Names of the emulated hosts that are up (any owner). */
+  public async list(): Promise<string[]> {
+    const result = await runQuiet('bash', [this.script, 'list']);
+    if (result.code !== 0) {
+      throw new Error(`emulated-host.sh list failed: ${result.stderr.trim()}`);
+    }
+    return result.stdout.split('\n').map((line) => line.trim()).filter((line) => line !== '');
+  }
+
+  /** The rehearsal's own hosts that are up (rh1, rh2, ...), e.g. left by an interrupted run. */
+  public async listRehearsalHosts(): Promise<string[]> {
+    return (await this.list()).filter((name) => new RegExp(`^${HOST_NAME_PREFIX}\\d+$`).test(name));
+  }
+
+  /**
+   * Other emulated hosts (not rh*) that hold one of these addresses on the
+   * shared VPC bridge: starting ours would put two hosts on one address.
+   */
+  public async addressConflicts(hosts: readonly PlannedHost[]): Promise<string[]> {
+    const conflicts: string[] = [];
+    for (const other of (await this.list()).filter((name) => !name.startsWith(HOST_NAME_PREFIX))) {
+      const result = await runQuiet('ip', ['netns', 'exec', `cnlab-${other}`, 'ip', '-4', '-o', 'addr', 'show']);
+      for (const host of hosts) {
+        if (new RegExp(`inet ${host.address.replace(/\./g, '\\.')}/`).test(result.stdout)) {
+          conflicts.push(`${host.address} is taken by the emulated host ${other}`);
+        }
+      }
+    }
+    return conflicts;
+  }
+
+  private async call(what: string, args: readonly string[]): Promise<void> {
+    const logFile = path.join(this.logDirectory, `${what}.log`);
+    const result = await runLogged('bash', [this.script, ...args], { logFile, env: { ...AGENT_ENVIRONMENT }, timeoutSeconds: 600 });
+    if (result.exitCode !== 0) {
+      throw new Error(`emulated-host.sh ${args.join(' ')} failed (exit ${result.exitCode ?? result.signal}); ${logFile}:\n${tailOfFile(logFile, 20)}`);
+    }
+  }
+
+  public async up(host: PlannedHost): Promise<void> {
+    await this.call(`up-${host.name}`, ['up', host.name, `${host.address}/${host.prefixLength}`]);
+  }
+
+  public async down(name: string): Promise<void> {
+    await this.call(`down-${name}`, ['down', name]);
+  }
+
+  public async loadImages(name: string, images: readonly string[]): Promise<void> {
+    if (images.length > 0) {
+      await this.call(`load-images-${name}`, ['load-images', name, ...images]);
+    }
+  }
+
+  /**
+   * The command that runs a document's script file on a host as the SSM agent
+   * does (`sh FILE`, the parameters as environment variables), with the
+   * host's settings added by emulated-host.sh exec. Spawn it with
+   * {@link AGENT_ENVIRONMENT}.
+   */
+  public actionCommand(host: string, environment: Readonly<Record<string, string>>, scriptFile: string): { command: string; args: string[] } {
+    const assignments = Object.entries(environment).map(([name, value]) => `${name}=${value}`);
+    return { command: 'bash', args: [this.script, 'exec', host, 'env', ...assignments, 'sh', scriptFile] };
+  }
+}
+
+/**
+ * Takes the machine-wide rehearsal lock, or throws when a live rehearsal holds
+ * it. Returns the function that releases it.
+ */
+export function takeRehearsalLock(lockFile = REHEARSAL_LOCK_FILE): () => void {
+  for (let attempt = 0; attempt < 2; attempt += 1) {
+    try {
+      fs.writeFileSync(lockFile, `${process.pid}\n`, { flag: 'wx' });
+      return () => {
+        try {
+          if (fs.readFileSync(lockFile, 'utf8').trim() === String(process.pid)) {
+            fs.unlinkSync(lockFile);
+          }
+        } catch {
+          // already gone
+        }
+      };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
+        throw error;
+      }
+      const holder = Number(fs.readFileSync(lockFile, 'utf8').trim());
+      if (Number.isInteger(holder) && holder > 0 && isAlive(holder)) {
+        throw new Error(`Another rehearsal (pid ${holder}) is running on this machine and uses the hosts ${HOST_NAME_PREFIX}1, ${HOST_NAME_PREFIX}2, ...; wait for it (lock ${lockFile}).`);
+      }
+      fs.unlinkSync(lockFile); // left by a rehearsal that is gone
+    }
+  }
+  throw new Error(`Could not take the rehearsal lock ${lockFile}.`);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

@@ -1,0 +1,48 @@
+import { StepAction } from '../steps/document-content';
+
+/** How an action's process ended (see process.ts). */
+export interface ActionExit {
+  readonly exitCode: number | null;
+  readonly signal: NodeJS.Signals | null;
+  readonly timedOut: boolean;
+}
+
+/** Whether an action passed, and why not. */
+export interface ActionVerdict {
+  readonly ok: boolean;
+  /** Why it failed; undefined when ok. */
+  readonly reason?: string;
+}
+
+const PASS_LINE = /^PASS:/;
+const NOT_REHEARSED_LINE = /^NOT REHEARSED:/;
+
+function outputLines(output: string): string[] {
+  return output.replace(/\r/g, '').split('\n');
+}
+
+/**
+ * The verdict on one action: it must exit 0 within its time; a check must
+ * also print a line starting `PASS:` (its verdict), as lab.sh's `pass` does.
+ */
+export function judgeAction(action: StepAction, exit: ActionExit, output: string): ActionVerdict {
+  if (exit.timedOut) {
+    return { ok: false, reason: 'timed out' };
+  }
+  if (exit.exitCode === null) {
+    return { ok: false, reason: `killed by ${exit.signal ?? 'a signal'}` };
+  }
+  const failLine = outputLines(output).find((line) => line.startsWith('FAIL:'));
+  if (exit.exitCode !== 0) {
+    return { ok: false, reason: `exit ${exit.exitCode}${failLine ? `, ${failLine}` : ''}` };
+  }
+  if (action === 'check' && !outputLines(output).some((line) => PASS_LINE.test(line))) {
+    return { ok: false, reason: 'exit 0 but no line starting PASS:' };
+  }
+  return { ok: true };
+}
+
+/** The `NOT REHEARSED: ...` lines of an action's output: commands a tool missing here kept from running. */
+export function notRehearsedLines(output: string): string[] {
+  return outputLines(output).filter((line) => NOT_REHEARSED_LINE.test(line));
+}
