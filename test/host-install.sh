@@ -61,7 +61,10 @@ echo "components/order: $(tr '\n' ' ' <"$home/components/order")"
 header "base image for the lab images"
 bash "$REPO/test/support/make-base-image.sh"
 
-dockerd_before=$(pidof dockerd || true)
+# The host's own dockerd writes its pid here (dockerd of emulated hosts use
+# other pid files); it must be the same process after the rehearsal.
+dockerd_pid() { cat /var/run/docker.pid 2>/dev/null || true; }
+dockerd_before=$(dockerd_pid)
 
 header "provision.sh (CNLAB_REHEARSAL=1, OVS datapath ${CNLAB_OVS_DATAPATH:-netdev}); log: $LOG"
 rc=0
@@ -76,7 +79,7 @@ env -u DOCKER_HOST -u OVS_RUNDIR \
 problems=()
 [ "$rc" -eq 0 ] || problems+=("provision.sh exited $rc, failed at: $(cat "$root/failed-step" 2>/dev/null || echo '?')")
 [ "$rc" -ne 0 ] || [ -f /var/lib/container-networks/ready ] || problems+=("no /var/lib/container-networks/ready")
-dockerd_after=$(pidof dockerd || true)
+dockerd_after=$(dockerd_pid)
 if [ -n "$dockerd_before" ] && [ "$dockerd_before" != "$dockerd_after" ]; then
   problems+=("the running dockerd (pid $dockerd_before) was restarted or stopped (now: ${dockerd_after:-none})")
 fi
