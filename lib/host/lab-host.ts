@@ -254,7 +254,7 @@ export class LabHost extends Resource implements ec2.IInstance {
     cfnInstance = this.instance.node.defaultChild as ec2.CfnInstance;
     if (sharedFilesResource) {
       // The files must exist before the host boots and runs cfn-init.
-      cfnInstance.addDependency(sharedFilesResource.resource);
+      cfnInstance.node.addDependency(sharedFilesResource.resource);
     } else {
       cfnInstance.addMetadata('AWS::CloudFormation::Init', renderInitMetadata(files));
     }

@@ -7,8 +7,12 @@ import type { HostComponent } from '../host-component';
 /** Where the lab files live on a host (`CNLAB_HOME`). */
 export const LAB_HOME = '/opt/container-networks';
 
-/** The cfn-init config set that writes the lab files; user data runs cfn-init with it. */
-export const LAB_CONFIG_SET = 'cnlab';
+/**
+ * The cfn-init config set that writes the lab files. It is named `default`
+ * (holding the one config `config`), so `cfn-init` finds it with or without
+ * `--configsets`.
+ */
+export const LAB_CONFIG_SET = 'default';
 
 /** One file cfn-init writes on a lab host. */
 export interface HostFile {
@@ -99,7 +103,7 @@ export function renderInitMetadata(files: readonly HostFile[]): Record<string, u
     group: 'root',
   }]);
   return {
-    configSets: { [LAB_CONFIG_SET]: ['labFiles'] },
-    labFiles: { files: Object.fromEntries(entries) },
+    configSets: { [LAB_CONFIG_SET]: ['config'] },
+    config: { files: Object.fromEntries(entries) },
   };
 }
