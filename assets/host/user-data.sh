@@ -1,6 +1,6 @@
 #!/bin/bash
 # EC2 user data of a container-networks-lab host. The CDK app fills in the
-# @@...@@ placeholders at synth time. Cloud-init runs this once, as root, at
+# placeholders (the names in double at-signs) at synth time. Cloud-init runs this once, as root, at
 # first boot; everything it prints goes to the log file below.
 #
 #   1. install aws-cfn-bootstrap (cfn-init, cfn-signal: not on Ubuntu/Debian)
