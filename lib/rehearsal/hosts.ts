@@ -13,6 +13,25 @@ export const AGENT_ENVIRONMENT: Readonly<Record<string, string>> = {
   LANG: 'C.UTF-8',
 };
 
+/** Lists a host's state, one item a line (see {@link EmulatedHosts.snapshot}). */
+const HOST_SNAPSHOT_SCRIPT = [
+  "docker ps -a --format 'container {{.Names}} {{.Image}}'",
+  "docker network ls --format 'docker-network {{.Name}} {{.Driver}}'",
+  "docker volume ls --format 'docker-volume {{.Name}}'",
+  "for br in $(ovs-vsctl list-br); do echo \"ovs-bridge $br\"; ovs-vsctl list-ports \"$br\" | sed \"s/^/ovs-port $br /\"; done",
+  "ip -o link show | awk -F': ' '{ sub(/@.*/, \"\", $2); print \"link \" $2 }'",
+  "ip route show table all | grep -v -e '^local ' -e '^broadcast ' -e '^multicast ' -e ' proto kernel ' -e '^fe80' -e '^ff00' | sed 's/^/route /'",
+  'echo "docker-settings $(tr -d \'[:space:]\' < "$CNLAB_DOCKER_DAEMON_JSON")"',
+].join('\n');
+
+/** Removes containers, user-defined networks and volumes, printing `container NAME` etc. for each. */
+const CLEAR_DOCKER_SCRIPT = [
+  'set -e',
+  "for c in $(docker ps -aq); do echo \"container $(docker inspect --format '{{.Name}}' \"$c\" | tr -d /)\"; docker rm -f \"$c\" >/dev/null; done",
+  "for n in $(docker network ls --filter type=custom --format '{{.Name}}'); do echo \"docker network $n\"; docker network rm \"$n\" >/dev/null; done",
+  "for v in $(docker volume ls -q); do echo \"docker volume $v\"; docker volume rm -f \"$v\" >/dev/null; done",
+].join('\n');
+
 /** The lock that keeps two rehearsals on one machine from sharing rh1, rh2, ... */
 export const REHEARSAL_LOCK_FILE = '/run/cnlab-rehearsal.lock';
 
@@ -80,6 +99,33 @@ export class EmulatedHosts {
     if (images.length > 0) {
       await this.call(`load-images-${name}`, ['load-images', name, ...images]);
     }
+  }
+
+  /**
+   * Removes what an earlier rehearsal may have left in the host's Docker data
+   * (emulated-host.sh keeps the data root between runs, so the lab images need
+   * not be loaded again): containers, Docker networks, volumes. Returns what
+   * it removed.
+   */
+  public async clearDockerLeftovers(name: string): Promise<string[]> {
+    const result = await runQuiet('bash', [this.script, 'exec', name, 'bash', '-c', CLEAR_DOCKER_SCRIPT], { ...AGENT_ENVIRONMENT });
+    if (result.code !== 0) {
+      throw new Error(`Could not clear the Docker leftovers of ${name}: ${result.stderr.trim()}`);
+    }
+    return result.stdout.split('\n').filter((line) => line.trim() !== '');
+  }
+
+  /**
+   * What a host has that a step could leave behind: containers, Docker
+   * networks and volumes, Open vSwitch bridges and ports, network links and
+   * routes, the Docker daemon settings. One item a line, sorted.
+   */
+  public async snapshot(name: string): Promise<string[]> {
+    const result = await runQuiet('bash', [this.script, 'exec', name, 'bash', '-c', HOST_SNAPSHOT_SCRIPT], { ...AGENT_ENVIRONMENT });
+    if (result.code !== 0) {
+      throw new Error(`Could not take stock of ${name}: ${result.stderr.trim()}`);
+    }
+    return result.stdout.split('\n').filter((line) => line.trim() !== '').sort();
   }
 
   /**

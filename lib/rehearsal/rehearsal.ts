@@ -123,14 +123,20 @@ export async function rehearse(options: RehearsalOptions, repositoryRoot: string
     }
     const imageBuildSeconds = seconds(buildStarted);
 
-    // 4. Hosts up, images loaded.
+    // 4. Hosts up, images loaded (all hosts at once).
     const hostsStarted = process.hrtime.bigint();
-    for (const host of plannedHosts) {
-      if (interrupted) break;
-      hostsUp.push(host.name);
-      await hosts.up(host);
-      await hosts.loadImages(host.name, images);
-      print(`host ${host.name} up at ${host.address}, ${images.length} images loaded`);
+    if (!interrupted) {
+      hostsUp.push(...plannedHosts.map((host) => host.name));
+      await Promise.all(plannedHosts.map(async (host) => {
+        const hostStarted = process.hrtime.bigint();
+        await hosts.up(host);
+        await hosts.loadImages(host.name, images);
+        const leftovers = await hosts.clearDockerLeftovers(host.name);
+        if (leftovers.length > 0) {
+          print(`host ${host.name}: removed what an earlier rehearsal left in its Docker data: ${leftovers.join(', ')}`);
+        }
+        print(`host ${host.name} up at ${host.address}, ${images.length} images loaded ${seconds(hostStarted).toFixed(1)}s`);
+      }));
     }
     const hostSetupSeconds = seconds(hostsStarted);
 

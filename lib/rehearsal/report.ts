@@ -22,13 +22,16 @@ export interface StepResult {
   readonly problem?: string;
   /** The distinct `NOT REHEARSED:` lines of the step's output. */
   readonly notRehearsed: readonly string[];
+  /** What the final reset left behind or removed, per host (`rh1: + container x`); empty when the host is as before. */
+  readonly leftovers?: readonly string[];
 }
 
 /** Whether a step variant passed: no problem, the whole sequence ran, every action ok. */
 export function stepPassed(result: StepResult): boolean {
   return result.problem === undefined
     && result.entries.length === ACTION_SEQUENCE.length
-    && result.entries.every((entry) => entry.ok);
+    && result.entries.every((entry) => entry.ok)
+    && (result.leftovers ?? []).length === 0;
 }
 
 /** The one-line reason a step variant failed. */
@@ -37,6 +40,7 @@ export function stepFailure(result: StepResult): string | undefined {
   const failed = result.entries.find((entry) => !entry.ok);
   if (failed) return `${failed.label}: ${failed.reason ?? 'failed'}`;
   if (result.entries.length < ACTION_SEQUENCE.length) return 'interrupted';
+  if ((result.leftovers ?? []).length > 0) return `the host is not as before the step after its final reset: ${(result.leftovers ?? []).join(', ')}`;
   return undefined;
 }
 

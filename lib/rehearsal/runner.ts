@@ -6,7 +6,7 @@ import { AGENT_ENVIRONMENT, EmulatedHosts } from './hosts';
 import { ACTION_SEQUENCE, parameterEnvironment, PlannedHost, StepVariant, variantValues } from './plan';
 import { runLogged, tailOfFile } from './process';
 import { progressLine, SequenceEntryResult, stepLabel, StepResult } from './report';
-import { judgeAction, notRehearsedLines } from './verdict';
+import { judgeAction, notRehearsedLines, snapshotDifference } from './verdict';
 
 /** What the step runner needs from the rehearsal. */
 export interface StepRunnerSettings {
@@ -115,7 +115,9 @@ export async function rehearseStep(
   fs.rmSync(logFolder, { recursive: true, force: true });
   const entries: SequenceEntryResult[] = [];
   const notRehearsed = new Set<string>();
+  const leftovers: string[] = [];
   try {
+    const before = await Promise.all(hosts.map((host) => settings.hosts.snapshot(host.name)));
     for (const [index, { action, label }] of ACTION_SEQUENCE.entries()) {
       if (settings.interrupted()) break;
       const logPrefix = path.join(logFolder, String(index + 1).padStart(2, '0'));
@@ -137,10 +139,20 @@ export async function rehearseStep(
         break;
       }
     }
+    if (entries.length === ACTION_SEQUENCE.length && entries.every((entry) => entry.ok)) {
+      const after = await Promise.all(hosts.map((host) => settings.hosts.snapshot(host.name)));
+      hosts.forEach((host, index) => {
+        leftovers.push(...snapshotDifference(before[index], after[index]).map((item) => `${host.name}: ${item}`));
+      });
+      if (leftovers.length > 0) {
+        settings.print(`${stepLabel(step.id, variant.label)} after the final reset the hosts differ from before the step (+ left behind, - removed):`);
+        leftovers.forEach((item) => settings.print(`  ${item}`));
+      }
+    }
   } catch (error) {
     const problem = (error as Error).message;
     settings.print(`${stepLabel(step.id, variant.label)} cannot be rehearsed: ${problem}`);
     return { ...base, entries, problem, notRehearsed: [...notRehearsed] };
   }
-  return { ...base, entries, notRehearsed: [...notRehearsed] };
+  return { ...base, entries, notRehearsed: [...notRehearsed], leftovers };
 }

@@ -46,3 +46,21 @@ export function judgeAction(action: StepAction, exit: ActionExit, output: string
 export function notRehearsedLines(output: string): string[] {
   return outputLines(output).filter((line) => NOT_REHEARSED_LINE.test(line));
 }
+
+/**
+ * What differs between a host's state before a step and after its final
+ * reset (see EmulatedHosts.snapshot): `+ item` left behind, `- item` removed
+ * although the step found it there.
+ */
+export function snapshotDifference(before: readonly string[], after: readonly string[]): string[] {
+  const count = (items: readonly string[]): Map<string, number> => {
+    const counts = new Map<string, number>();
+    items.forEach((item) => counts.set(item, (counts.get(item) ?? 0) + 1));
+    return counts;
+  };
+  const was = count(before);
+  const is = count(after);
+  const added = [...is].filter(([item, n]) => n > (was.get(item) ?? 0)).map(([item]) => `+ ${item}`);
+  const removed = [...was].filter(([item, n]) => n > (is.get(item) ?? 0)).map(([item]) => `- ${item}`);
+  return [...added, ...removed].sort((a, b) => (a.slice(2) < b.slice(2) ? -1 : 1));
+}
