@@ -21,6 +21,11 @@ export interface BuildWorkshopAppOptions {
    * @default true
    */
   readonly nag?: boolean;
+  /**
+   * Folder of step folders (documents and host files).
+   * @default - the package's built-in steps, assets/steps/
+   */
+  readonly stepsDirectory?: string;
 }
 
 /**
@@ -30,7 +35,7 @@ export interface BuildWorkshopAppOptions {
  */
 export function buildWorkshopApp(app: App, options: BuildWorkshopAppOptions = {}): WorkshopApp {
   const config = parseWorkshopConfig(app.node.getAllContext());
-  const workshop = new WorkshopStack(app, config.workshopName, { workshopName: config.workshopName });
+  const workshop = new WorkshopStack(app, config.workshopName, { workshopName: config.workshopName, stepsDirectory: options.stepsDirectory });
   const attendees = config.attendees.map((attendee) => {
     const stack = new AttendeeStack(app, `${config.workshopName}-${attendee}`, {
       vpc: workshop.vpc,
@@ -42,8 +47,9 @@ export function buildWorkshopApp(app: App, options: BuildWorkshopAppOptions = {}
       hostOs: config.hostOs,
       multiHostCount: config.multiHostCount,
       topologies: config.topologies,
+      stepsDirectory: options.stepsDirectory,
     });
-    stack.addDependency(workshop, 'attendee hosts live in the workshop network');
+    stack.addStackDependency(workshop, 'attendee hosts live in the workshop network');
     return stack;
   });
   if (options.nag ?? true) {

@@ -1,0 +1,136 @@
+import { Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { buildWorkshopApp } from '../lib/app';
+import { AttendeeStack } from '../lib/stacks/attendee-stack';
+import { WorkshopStack } from '../lib/stacks/workshop-stack';
+import { acknowledgements, FIXTURE_STEPS, nagFindings, newApp } from './fixtures/cdk';
+
+function fixtureApp(context: Record<string, unknown> = {}) {
+  const app = newApp(context);
+  return { app, ...buildWorkshopApp(app, { nag: false, stepsDirectory: FIXTURE_STEPS }) };
+}
+
+/** Every template of an app, synthesized once. */
+function templates(stacks: readonly Stack[]): Template[] {
+  return stacks.map((stack) => Template.fromStack(stack));
+}
+
+describe('WorkshopStack', () => {
+  test('the lab network and three documents per step found in the steps folder', () => {
+    const { workshop } = fixtureApp();
+    const template = Template.fromStack(workshop);
+    template.resourceCountIs('AWS::EC2::VPC', 1);
+    template.resourceCountIs('AWS::SSM::Document', 6);
+    for (const name of ['01-first-step', '06-across-hosts']) {
+      for (const action of ['run', 'check', 'reset']) {
+        template.hasResourceProperties('AWS::SSM::Document', { Name: `container-networks-${name}-${action}` });
+      }
+    }
+    template.hasResourceProperties('AWS::EC2::VPC', { Tags: Match.arrayWith([{ Key: 'workshop', Value: 'container-networks' }]) });
+    expect(workshop.stackName).toBe('container-networks');
+  });
+
+  test.each(['Workshop', 'aws-lab', `a${'b'.repeat(31)}`])('rejects the workshop name %j', (workshopName) => {
+    expect(() => new WorkshopStack(newApp(), 'W', { workshopName, stepsDirectory: FIXTURE_STEPS })).toThrow(`'workshopName' is ${JSON.stringify(workshopName)}`);
+  });
+});
+
+describe('AttendeeStack', () => {
+  test('default: one single host and two multi hosts, tagged, with outputs; no SSH, no key pair', () => {
+    const { attendees } = fixtureApp();
+    expect(attendees.map((stack) => stack.stackName)).toEqual(['container-networks-attendee1']);
+    const template = Template.fromStack(attendees[0]);
+    template.resourceCountIs('AWS::EC2::Instance', 3);
+    template.resourceCountIs('AWS::EC2::KeyPair', 0);
+    for (const [index, instance] of Object.values(template.findResources('AWS::EC2::Instance')).entries()) {
+      const tags = Object.fromEntries((instance.Properties.Tags as Array<{ Key: string; Value: string }>).map((tag) => [tag.Key, tag.Value]));
+      expect(tags).toMatchObject({ 'workshop': 'container-networks', 'attendee': 'attendee1' });
+      expect(tags['cnlab:topology']).toBe(index === 0 ? 'single' : 'multi');
+      expect(tags['cnlab:host-index']).toBe(String(index === 0 ? 1 : index));
+    }
+    template.allResourcesProperties('AWS::EC2::SecurityGroup', { Tags: Match.arrayWith([{ Key: 'attendee', Value: 'attendee1' }]) });
+    for (const group of Object.values(template.findResources('AWS::EC2::SecurityGroup'))) {
+      expect(JSON.stringify(group.Properties.SecurityGroupIngress ?? [])).not.toContain('"FromPort":22');
+    }
+    const outputs = template.toJSON().Outputs;
+    expect(Object.keys(outputs).sort()).toEqual([
+      'MultiHost1InstanceId', 'MultiHost1PrivateIp', 'MultiHost1PublicIp', 'MultiHost1SessionUrl',
+      'MultiHost2InstanceId', 'MultiHost2PrivateIp', 'MultiHost2PublicIp', 'MultiHost2SessionUrl',
+      'MultiHostAddresses',
+      'SingleHostInstanceId', 'SingleHostPrivateIp', 'SingleHostPublicIp', 'SingleHostSessionUrl',
+    ]);
+    const stack = attendees[0];
+    const instanceIds = Object.keys(template.findResources('AWS::EC2::Instance'));
+    expect(outputs.MultiHostAddresses.Value).toEqual({
+      'Fn::Join': [',', [{ 'Fn::GetAtt': [instanceIds[1], 'PrivateIp'] }, { 'Fn::GetAtt': [instanceIds[2], 'PrivateIp'] }]],
+    });
+    expect(outputs.SingleHostSessionUrl.Value).toEqual({
+      'Fn::Join': ['', [
+        'https://', { Ref: 'AWS::Region' }, '.console.aws.amazon.com/systems-manager/session-manager/', { Ref: instanceIds[0] },
+        '?region=', { Ref: 'AWS::Region' },
+      ]],
+    });
+    expect(stack.dependencies.map((dependency) => dependency.stackName)).toEqual(['container-networks']);
+  });
+
+  test('with sshCidr: a key pair without a fixed name, port 22 from exactly that CIDR, SSH and key outputs', () => {
+    const { attendees } = fixtureApp({ sshCidr: '198.51.100.0/24', hostOs: 'debian-12', attendees: 'alice,bob' });
+    const [alice] = templates(attendees);
+    alice.resourceCountIs('AWS::EC2::KeyPair', 1);
+    const keyPair = Object.values(alice.findResources('AWS::EC2::KeyPair'))[0];
+    expect(keyPair.Properties.KeyName).toBeDefined(); // CDK names it after the stack path, never a fixed name
+    expect(JSON.stringify(keyPair.Properties.KeyName)).toContain('alice');
+    const sshRules = Object.values(alice.findResources('AWS::EC2::SecurityGroup'))
+      .flatMap((group) => (group.Properties.SecurityGroupIngress ?? []) as Array<Record<string, unknown>>);
+    expect(sshRules).toHaveLength(3);
+    for (const rule of sshRules) {
+      expect(rule).toMatchObject({ CidrIp: '198.51.100.0/24', FromPort: 22, ToPort: 22, IpProtocol: 'tcp' });
+    }
+    const outputs = alice.toJSON().Outputs;
+    const keyPairId = Object.keys(alice.findResources('AWS::EC2::KeyPair'))[0];
+    expect(outputs.SshKeyCommand.Value).toEqual({
+      'Fn::Join': ['', ['aws ssm get-parameter --name /ec2/keypair/', { 'Fn::GetAtt': [keyPairId, 'KeyPairId'] },
+        ' --with-decryption --query Parameter.Value --output text > key.pem && chmod 600 key.pem']],
+    });
+    expect(JSON.stringify(outputs.SingleHostSshCommand.Value)).toContain('ssh -i key.pem admin@');
+  });
+
+  test('topologies and multiHostCount are honoured', () => {
+    const single = fixtureApp({ topologies: 'single' }).attendees[0];
+    Template.fromStack(single).resourceCountIs('AWS::EC2::Instance', 1);
+    expect(single.multiHost).toBeUndefined();
+    const multi = fixtureApp({ topologies: 'multi', multiHostCount: '4' }).attendees[0];
+    Template.fromStack(multi).resourceCountIs('AWS::EC2::Instance', 4);
+    expect(multi.singleHost).toBeUndefined();
+  });
+
+  test.each([
+    [{ attendee: 'Bob' }, `'attendee' is "Bob"`],
+    [{ multiHostCount: 9 }, `'multiHostCount' is 9; allowed: a whole number from 2 to 8`],
+    [{ topologies: [] }, `'topologies' is []`],
+    [{ sshCidr: '0.0.0.0/0' }, `'sshCidr' is "0.0.0.0/0"; allowed: a CIDR narrower than /0 unless 'allowSshFromAnywhere' is true`],
+    [{ sshCidr: '10.0.0.1/8' }, 'host bits are set'],
+  ])('rejects %j', (props, message) => {
+    const app = newApp();
+    const workshop = new WorkshopStack(app, 'W', { stepsDirectory: FIXTURE_STEPS });
+    expect(() => new AttendeeStack(app, 'A', { vpc: workshop.vpc, attendee: 'alice', stepsDirectory: FIXTURE_STEPS, ...props })).toThrow(message);
+  });
+});
+
+describe('cdk-nag AwsSolutions', () => {
+  test('zero findings on every stack, with and without SSH; every acknowledgement has a reason', () => {
+    for (const context of [{}, { sshCidr: '203.0.113.0/24' }, { sshCidr: '0.0.0.0/0', allowSshFromAnywhere: 'true' }]) {
+      const { app } = fixtureApp({ attendees: 'alice,bob', ...context });
+      expect(nagFindings(app)).toEqual([]);
+      for (const ack of acknowledgements(app)) {
+        expect(ack.reason.trim()).not.toBe('');
+      }
+    }
+  });
+
+  test('registered on the app: synth passes', () => {
+    const app = newApp();
+    buildWorkshopApp(app, { stepsDirectory: FIXTURE_STEPS });
+    expect(() => app.synth()).not.toThrow();
+  });
+});
