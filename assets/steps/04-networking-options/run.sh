@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# Step 4 run: change daemon-wide settings (bip, mtu), then build networks with their own subnet, with inter-container traffic off, and internal only.
+set -euo pipefail
+# shellcheck source=assets/lib/lab.sh
+. "${CNLAB_HOME:-/opt/container-networks}/lib/lab.sh"
+
+daemon_json=$CNLAB_DOCKER_DAEMON_JSON
+# The original daemon.json, kept until reset.sh puts it back (empty when there was none).
+backup=$daemon_json.step04-backup
+bip=192.168.44.1/24
+mtu=1450
+
+# show_sh 'COMMAND | FILTER': like show, for a short pipeline.
+show_sh() {
+  printf '\n$ %s\n' "$1"
+  bash -c "$1"
+}
+
+# Start clean: remove the containers and networks an earlier run left behind.
+old=$(docker ps -aq --filter "label=$CNLAB_LABEL=04")
+if [ -n "$old" ]; then
+  # shellcheck disable=SC2086 # one id per word
+  docker rm -f $old >/dev/null
+fi
+old=$(docker network ls -q --filter "label=$CNLAB_LABEL=04")
+if [ -n "$old" ]; then
+  # shellcheck disable=SC2086 # one id per word
+  docker network rm $old >/dev/null
+fi
+
+section "1. Daemon-wide settings: the default bridge's address (bip) and the containers' MTU"
+if [ ! -e "$backup" ]; then
+  say "saving the original settings as $backup (reset.sh restores them)"
+  if [ -f "$daemon_json" ]; then cp -p "$daemon_json" "$backup"; else : >"$backup"; fi
+fi
+original=$(cat "$backup")
+[ -n "$original" ] || original='{}'
+desired=$(jq --arg bip "$bip" --argjson mtu "$mtu" '. + {bip: $bip, mtu: $mtu}' <<<"$original")
+if [ "$(cat "$daemon_json" 2>/dev/null)" != "$desired" ] || ! ip -4 addr show docker0 | grep -q "inet $bip "; then
+  mkdir -p "$(dirname "$daemon_json")"
+  printf '%s\n' "$desired" >"$daemon_json"
+  say "Docker reads daemon.json only when it starts: restarting it, which stops every running container (those of earlier steps too)"
+  # systemd refuses more than a few docker restarts a minute; forget earlier ones.
+  if has_systemd; then systemctl reset-failed docker.service 2>/dev/null || true; fi
+  restart_docker
+else
+  say "daemon.json already holds these settings and Docker runs with them: no restart needed"
+fi
+show cat "$daemon_json"
+show ip -4 addr show docker0
+show docker network inspect bridge --format '{{json .IPAM.Config}} {{json .Options}}'
+show docker run -d --name s4-default --label "$CNLAB_LABEL=04" "$(lab_image client)"
+say "a container on the default bridge: an address from $bip, and eth0 with MTU $mtu"
+show docker exec s4-default ip addr show eth0
+show docker exec s4-default ip route
+
+section "2. A network with its own subnet, gateway and address pool"
+say "--ip-range: Docker hands out addresses only from 192.168.4.128/25; the rest of the subnet is free for fixed addresses (--ip)"
+say "com.docker.network.bridge.name gives the Linux bridge a readable name instead of br-<id>"
+show docker network create --label "$CNLAB_LABEL=04" --subnet 192.168.4.0/24 --gateway 192.168.4.254 \
+  --ip-range 192.168.4.128/25 -o com.docker.network.bridge.name=s4-custom s4-custom
+show ip -4 addr show s4-custom
+show docker run -d --name s4-pool --label "$CNLAB_LABEL=04" --network s4-custom "$(lab_image hello)"
+show docker run -d --name s4-fixed --label "$CNLAB_LABEL=04" --network s4-custom --ip 192.168.4.10 "$(lab_image client)"
+show docker inspect --format '{{.Name}} {{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}' s4-pool s4-fixed
+say "the gateway is .254, the host's address on the s4-custom bridge"
+show docker exec s4-fixed ip route
+show retry 5 docker exec s4-fixed curl -s --max-time 5 http://s4-pool:8080/
+
+section "3. A network with inter-container traffic off (enable_icc=false)"
+show docker network create --label "$CNLAB_LABEL=04" -o com.docker.network.bridge.enable_icc=false \
+  -o com.docker.network.bridge.name=s4-noicc s4-noicc
+show docker run -d --name s4-quiet1 --label "$CNLAB_LABEL=04" --network s4-noicc "$(lab_image hello)"
+show docker run -d --name s4-quiet2 --label "$CNLAB_LABEL=04" --network s4-noicc "$(lab_image client)"
+say "the name still resolves, but the traffic is dropped"
+show docker exec s4-quiet2 dig +short s4-quiet1
+if ! show docker exec s4-quiet2 curl -sS --max-time 3 http://s4-quiet1:8080/; then
+  say "no answer: isolated, as intended"
+fi
+say "Docker's filter rules for this bridge: note the DROP for traffic entering and leaving s4-noicc (container to container)"
+show_sh "iptables -S | grep -- s4-noicc"
+say "that rule works only because bridged frames pass through iptables: br_netfilter, with bridge-nf-call-iptables = 1"
+say "(two ports of one bridge talk at layer 2; without br_netfilter, iptables never sees those frames and icc=false does nothing)"
+if [ -r /proc/sys/net/bridge/bridge-nf-call-iptables ]; then
+  show cat /proc/sys/net/bridge/bridge-nf-call-iptables
+else
+  say "/proc/sys/net/bridge/bridge-nf-call-iptables is absent: the br_netfilter module is not loaded"
+fi
+say "the host (the gateway) is still reachable from an isolated container"
+gateway=$(docker network inspect s4-noicc --format '{{range .IPAM.Config}}{{.Gateway}}{{end}}')
+show docker exec s4-quiet2 ping -c 1 -W 2 "$gateway"
+
+section "4. An internal network: no route out, no NAT"
+show docker network create --label "$CNLAB_LABEL=04" --internal -o com.docker.network.bridge.name=s4-internal s4-internal
+show docker run -d --name s4-inside1 --label "$CNLAB_LABEL=04" --network s4-internal "$(lab_image hello)"
+show docker run -d --name s4-inside2 --label "$CNLAB_LABEL=04" --network s4-internal "$(lab_image client)"
+say "since Docker 25 the containers get no default route; Docker 20.10 to 24 still install one, and iptables drops what uses it"
+show docker exec s4-inside2 ip route
+if ! show docker exec s4-inside2 ip route get 192.0.2.1; then
+  say "no route: nowhere to send traffic for outside addresses"
+fi
+say "Docker's filter rules for this bridge: DROP whatever tries to leave it or enter it from elsewhere"
+show_sh "iptables -S | grep -- s4-internal"
+internal_net=$(docker network inspect s4-internal --format '{{range .IPAM.Config}}{{.Subnet}}{{end}}')
+say "no MASQUERADE rule for $internal_net (compare the other subnets)"
+show iptables -t nat -S POSTROUTING
+say "but the containers on it still talk to each other"
+show retry 5 docker exec s4-inside2 curl -s --max-time 5 http://s4-inside1:8080/
+
+section "Done"
+say "the step's containers are left running; the changed daemon settings stay until reset.sh restores $daemon_json"
