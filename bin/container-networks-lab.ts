@@ -5,10 +5,19 @@
  * agnostic so `cdk synth` works offline and without credentials.
  *
  *   npx cdk synth -c attendees=alice,bob -c sshCidr=203.0.113.0/24
+ *
+ * Context keys: workshopName, attendees, sshCidr, allowSshFromAnywhere,
+ * instanceType, hostOs, multiHostCount, topologies (see lib/config.ts).
  */
 import { App } from 'aws-cdk-lib';
 import { buildWorkshopApp } from '../lib/app';
 
 const app = new App();
-buildWorkshopApp(app);
+try {
+  buildWorkshopApp(app);
+} catch (error) {
+  // A settings or asset problem: the message says what to change; the stack trace would only hide it.
+  console.error(`container-networks-lab: ${(error as Error).message}`);
+  process.exit(1);
+}
 app.synth();
