@@ -7,9 +7,9 @@ set -euo pipefail
 ip link show docker0 >/dev/null 2>&1 \
   || fail "there is no docker0 bridge: is the Docker daemon running? Try 'systemctl status docker'."
 bridge_net=$(docker network inspect bridge --format '{{range .IPAM.Config}}{{.Subnet}}{{end}}')
-ip -4 -o addr show docker0 | grep -q ' inet ' \
+ip -4 -o addr show docker0 | grep ' inet ' >/dev/null \
   || fail "docker0 has no IPv4 address: restart Docker ('systemctl restart docker') and look at 'ip addr show docker0'."
-iptables -t nat -S POSTROUTING | grep -- "-s $bridge_net" | grep -q -- '-j MASQUERADE' \
+iptables -t nat -S POSTROUTING | grep -- "-s $bridge_net" | grep -- '-j MASQUERADE' >/dev/null \
   || fail "no MASQUERADE rule for $bridge_net in the nat POSTROUTING chain: Docker may run with iptables disabled; restart Docker and look at 'iptables -t nat -S POSTROUTING'."
 [ "$(sysctl -n net.ipv4.ip_forward)" = 1 ] \
   || fail "net.ipv4.ip_forward is 0: containers cannot reach beyond the host; restart Docker, which turns it on."
@@ -20,7 +20,7 @@ pid=$(docker inspect --format '{{.State.Pid}}' s1-web)
 # The container's eth0 is shown as eth0@ifN: N is its veth peer's index on the host.
 peer=$(nsenter --target "$pid" --net ip -o link show eth0 | sed -n 's/^[0-9]*: eth0@if\([0-9]*\):.*/\1/p')
 [ -n "$peer" ] || fail "s1-web has no veth eth0: look at 'nsenter --target $pid --net ip link'."
-ip -o link show master docker0 | grep -q "^$peer: " \
+ip -o link show master docker0 | grep "^$peer: " >/dev/null \
   || fail "the host end of s1-web's veth (interface $peer) is not attached to docker0: look at 'ip -o link show master docker0'; rerun the step."
 
 pass "docker0 is up with an address on $bridge_net, MASQUERADE and ip_forward are on, and s1-web's veth (host interface $peer) is a port of docker0"

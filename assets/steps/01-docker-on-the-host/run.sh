@@ -28,7 +28,7 @@ show iptables -t nat -S DOCKER
 
 section "4. Filter table: the FORWARD chain"
 show iptables -S FORWARD
-if iptables -S FORWARD | grep -q -- '^-P FORWARD DROP'; then
+if iptables -S FORWARD | grep -- '^-P FORWARD DROP' >/dev/null; then
   say "policy DROP: Docker set it (since 1.13) when it turned on ip_forward, so the host forwards only what Docker's rules allow"
 else
   say "policy ACCEPT here: ip_forward was already on before Docker started, so Docker left the policy alone (on a fresh host Docker sets DROP)"

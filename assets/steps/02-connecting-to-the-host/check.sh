@@ -14,11 +14,11 @@ host_ip=$(ip -4 -o addr show scope global | grep -Ev ': (docker0|br-[0-9a-f]{12}
   | awk '{ sub(/\/.*/, "", $4); print $4; exit }')
 web_ip=$(docker inspect --format '{{.NetworkSettings.IPAddress}}' s2-web)
 
-iptables -t nat -S DOCKER | grep -- '--dport 8002 ' | grep -q -- "-j DNAT --to-destination $web_ip:8080" \
+iptables -t nat -S DOCKER | grep -- '--dport 8002 ' | grep -- "-j DNAT --to-destination $web_ip:8080" >/dev/null \
   || fail "no DNAT rule from port 8002 to $web_ip:8080 in 'iptables -t nat -S DOCKER': was s2-web started with -p 8002:8080? Rerun the step."
-curl -sf --max-time 5 "http://$host_ip:8002/" | grep -q 'Hello' \
+curl -sf --max-time 5 "http://$host_ip:8002/" | grep 'Hello' >/dev/null \
   || fail "nothing answers on $host_ip:8002 (the published port of s2-web): look at 'docker port s2-web' and 'iptables -t nat -S DOCKER'."
-curl -sf --max-time 5 http://127.0.0.1:8092/ | grep -q 'Hello' \
+curl -sf --max-time 5 http://127.0.0.1:8092/ | grep 'Hello' >/dev/null \
   || fail "nothing answers on 127.0.0.1:8092 (s2-host, in the host network): look at 'docker logs s2-host'."
 links=$(docker exec s2-none ip -o link show | awk -F': ' '{ print $2 }' | tr '\n' ' ')
 [ "$links" = "lo " ] \

@@ -13,9 +13,9 @@ done
 
 docker exec s3-left ping -c 1 -W 2 192.168.3.2 >/dev/null \
   || fail "s3-left cannot ping s3-right (192.168.3.2) over the hand-made veth: look at 'docker exec s3-left ip -br addr' and 'docker exec s3-right ip -br addr'; rerun the step."
-docker exec s3-linked curl -sf --max-time 5 http://app:8080/ | grep -q Hello \
+docker exec s3-linked curl -sf --max-time 5 http://app:8080/ | grep Hello >/dev/null \
   || fail "s3-linked gets no answer from http://app:8080/ (the --link alias of s3-app1): look at 'docker exec s3-linked cat /etc/hosts'."
-docker exec s3-client curl -sf --max-time 5 http://s3-app2:8080/ | grep -q Hello \
+docker exec s3-client curl -sf --max-time 5 http://s3-app2:8080/ | grep Hello >/dev/null \
   || fail "s3-client gets no answer from http://s3-app2:8080/ on the network s3-net: try 'docker exec s3-client dig s3-app2'."
 
 if ! docker compose version >/dev/null 2>&1; then
@@ -27,7 +27,7 @@ if ! docker compose version >/dev/null 2>&1; then
 fi
 [ -f "$compose_file" ] || fail "$compose_file is missing: $run_hint."
 for service in web1 web2; do
-  docker compose -f "$compose_file" exec -T client curl -sf --max-time 5 "http://$service:8080/" 2>/dev/null | grep -q Hello \
+  docker compose -f "$compose_file" exec -T client curl -sf --max-time 5 "http://$service:8080/" 2>/dev/null | grep Hello >/dev/null \
     || fail "the Compose service client gets no answer from http://$service:8080/: look at 'docker compose -f $compose_file ps'; rerun the step."
 done
 

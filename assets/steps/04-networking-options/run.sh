@@ -36,7 +36,7 @@ fi
 original=$(cat "$backup")
 [ -n "$original" ] || original='{}'
 desired=$(jq --arg bip "$bip" --argjson mtu "$mtu" '. + {bip: $bip, mtu: $mtu}' <<<"$original")
-if [ "$(cat "$daemon_json" 2>/dev/null)" != "$desired" ] || ! ip -4 addr show docker0 | grep -q "inet $bip "; then
+if [ "$(cat "$daemon_json" 2>/dev/null)" != "$desired" ] || ! ip -4 addr show docker0 | grep "inet $bip " >/dev/null; then
   mkdir -p "$(dirname "$daemon_json")"
   printf '%s\n' "$desired" >"$daemon_json"
   say "Docker reads daemon.json only when it starts: restarting it, which stops every running container (those of earlier steps too)"
