@@ -26,7 +26,7 @@ pid1=$(docker inspect --format '{{.State.Pid}}' s5-app01)
 pid2=$(docker inspect --format '{{.State.Pid}}' s5-app02)
 
 ip link show br1 >/dev/null 2>&1 || fail "there is no bridge br1: run the step again ($RUN)."
-nsenter --target "$pid1" --net ip -o -4 addr show eth1 | grep -q ' 192.168.2.2/24 ' \
+[[ "$(nsenter --target "$pid1" --net ip -o -4 addr show eth1 2>/dev/null)" == *" 192.168.2.2/24 "* ]] \
   || fail "s5-app01 has no eth1 with 192.168.2.2/24: look at 'nsenter --target $pid1 --net ip addr'; run the step again ($RUN)."
 answers "" http://192.168.2.2:8080/ app01 \
   || fail "the host gets no answer from app01 at 192.168.2.2:8080 over br1: is 192.168.2.254/24 on br1 ('ip addr show br1') and is s5-app01's cable a port of br1 ('bridge link show master br1')?"

@@ -53,7 +53,7 @@ if ip link show br1 >/dev/null 2>&1; then ip link del br1; fi
 while iptables -D DOCKER-USER -i br1 -o br1 -j ACCEPT 2>/dev/null; do :; done
 
 # The 2015 demo's subnet is used again by step 7 (Docker network s7-lab on br-s7).
-if ip -o -4 addr show to 192.168.2.0/24 | grep -q .; then
+if [ -n "$(ip -o -4 addr show to 192.168.2.0/24)" ]; then
   ip -o -4 addr show to 192.168.2.0/24
   fail "another interface of this host already has an address in 192.168.2.0/24 (above), probably step 7's br-s7: reset that step first (sudo $CNLAB_HOME/steps/07-layer-4-7-services/reset.sh), then run this one again."
 fi
