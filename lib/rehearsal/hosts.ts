@@ -32,6 +32,9 @@ const CLEAR_DOCKER_SCRIPT = [
   "for v in $(docker volume ls -q); do echo \"docker volume $v\"; docker volume rm -f \"$v\" >/dev/null; done",
 ].join('\n');
 
+/** Where emulated-host.sh keeps each host's run folder. */
+const RUN_ROOT = '/run/cnlab';
+
 /** The lock that keeps two rehearsals on one machine from sharing rh1, rh2, ... */
 export const REHEARSAL_LOCK_FILE = '/run/cnlab-rehearsal.lock';
 
@@ -59,7 +62,10 @@ export class EmulatedHosts {
 
   /** The rehearsal's own hosts that are up (rh1, rh2, ...), e.g. left by an interrupted run. */
   public async listRehearsalHosts(): Promise<string[]> {
-    return (await this.list()).filter((name) => new RegExp(`^${HOST_NAME_PREFIX}\\d+$`).test(name));
+    const ours = new RegExp(`^${HOST_NAME_PREFIX}\\d+$`);
+    // A host half torn down has no namespace left but still a run folder.
+    const runFolders = fs.existsSync(RUN_ROOT) ? fs.readdirSync(RUN_ROOT) : [];
+    return [...new Set([...await this.list(), ...runFolders])].filter((name) => ours.test(name)).sort();
   }
 
   /**
@@ -91,8 +97,19 @@ export class EmulatedHosts {
     await this.call(`up-${host.name}`, ['up', host.name, `${host.address}/${host.prefixLength}`]);
   }
 
+  /** Stops and removes a host; tries a second time after a pause (a Docker engine may still be letting go of its mounts). */
   public async down(name: string): Promise<void> {
-    await this.call(`down-${name}`, ['down', name]);
+    try {
+      await this.call(`down-${name}`, ['down', name]);
+    } catch {
+      // A Docker engine that did not stop cleanly leaves its namespace mounts
+      // (docker-exec/netns/...) in the host's run folder, and `down` cannot remove it.
+      await new Promise((resolve) => setTimeout(resolve, 3000));
+      for (const mountPoint of mountPointsUnder(`${RUN_ROOT}/${name}/`)) {
+        await runQuiet('umount', ['-l', mountPoint]);
+      }
+      await this.call(`down-${name}-again`, ['down', name]);
+    }
   }
 
   public async loadImages(name: string, images: readonly string[]): Promise<void> {
@@ -138,6 +155,15 @@ export class EmulatedHosts {
     const assignments = Object.entries(environment).map(([name, value]) => `${name}=${value}`);
     return { command: 'bash', args: [this.script, 'exec', host, 'env', ...assignments, 'sh', scriptFile] };
   }
+}
+
+/** Mount points under a folder, deepest first (from /proc/self/mountinfo). */
+export function mountPointsUnder(folder: string, mountInfo = fs.readFileSync('/proc/self/mountinfo', 'utf8')): string[] {
+  return mountInfo.split('\n')
+    .map((line) => line.split(' ')[4])
+    .filter((mountPoint): mountPoint is string => mountPoint !== undefined && mountPoint.startsWith(folder))
+    .map((mountPoint) => mountPoint.replace(/\\040/g, ' '))
+    .sort((a, b) => b.length - a.length);
 }
 
 /**

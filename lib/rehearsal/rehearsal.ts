@@ -199,14 +199,16 @@ export async function rehearse(options: RehearsalOptions, repositoryRoot: string
         print(`--keep: the emulated hosts ${hostsUp.join(', ')} stay up; try: bash assets/rehearsal/emulated-host.sh exec ${hostsUp[0]} docker ps`);
       }
     } else {
+      const down: string[] = [];
       for (const name of [...new Set([...hostsUp, ...await hosts.listRehearsalHosts().catch(() => [])])]) {
         try {
           await hosts.down(name);
+          down.push(name);
         } catch (error) {
           print(`could not tear down ${name}: ${(error as Error).message}`);
         }
       }
-      if (hostsUp.length > 0) print(`emulated hosts ${hostsUp.join(', ')} torn down`);
+      if (down.length > 0) print(`emulated hosts ${down.join(', ')} torn down`);
     }
     releaseLock();
     process.off('SIGINT', onSignal);

@@ -45,6 +45,9 @@ export function writeDocumentScript(document: StepDocument, scriptDirectory: str
   return file;
 }
 
+/** Looks at the hosts' state this many times, a second apart, before reporting leftovers. */
+const SETTLE_ATTEMPTS = 10;
+
 function slug(text: string): string {
   return text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
 }
@@ -140,10 +143,14 @@ export async function rehearseStep(
       }
     }
     if (entries.length === ACTION_SEQUENCE.length && entries.every((entry) => entry.ok)) {
-      const after = await Promise.all(hosts.map((host) => settings.hosts.snapshot(host.name)));
-      hosts.forEach((host, index) => {
-        leftovers.push(...snapshotDifference(before[index], after[index]).map((item) => `${host.name}: ${item}`));
-      });
+      // The kernel frees a removed container's namespace (and so its veth
+      // pairs) a moment later: let things settle before calling them leftovers.
+      for (let attempt = 1; attempt <= SETTLE_ATTEMPTS; attempt += 1) {
+        const after = await Promise.all(hosts.map((host) => settings.hosts.snapshot(host.name)));
+        leftovers.splice(0, leftovers.length, ...hosts.flatMap((host, index) => snapshotDifference(before[index], after[index]).map((item) => `${host.name}: ${item}`)));
+        if (leftovers.length === 0 || attempt === SETTLE_ATTEMPTS) break;
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+      }
       if (leftovers.length > 0) {
         settings.print(`${stepLabel(step.id, variant.label)} after the final reset the hosts differ from before the step (+ left behind, - removed):`);
         leftovers.forEach((item) => settings.print(`  ${item}`));
