@@ -1,6 +1,7 @@
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { parseWorkshopConfig, WorkshopConfig } from './config';
+import { FixedLinuxImage } from './host/fixed-linux-image';
 import { AttendeeStack } from './stacks/attendee-stack';
 import { WorkshopStack } from './stacks/workshop-stack';
 
@@ -45,6 +46,7 @@ export function buildWorkshopApp(app: App, options: BuildWorkshopAppOptions = {}
       allowSshFromAnywhere: config.allowSshFromAnywhere,
       instanceType: config.instanceType,
       hostOs: config.hostOs,
+      machineImage: config.amiId ? new FixedLinuxImage(config.amiId) : undefined,
       multiHostCount: config.multiHostCount,
       topologies: config.topologies,
       stepsDirectory: options.stepsDirectory,

@@ -21,6 +21,8 @@ export interface WorkshopConfig {
   readonly instanceType: ec2.InstanceType;
   /** Operating system of the lab hosts. */
   readonly hostOs: HostOs;
+  /** A fixed AMI id to boot instead of the OS's public AMI parameter (pinned image, or a local AWS emulator's), if given. */
+  readonly amiId?: string;
   /** Number of hosts of the multi-host topology. */
   readonly multiHostCount: number;
   /** Which topologies each attendee gets. */
@@ -47,6 +49,7 @@ export const CONTEXT_KEYS = [
   'hostOs',
   'multiHostCount',
   'topologies',
+  'amiId',
 ] as const;
 
 /** Lowest and highest number of hosts of the multi-host topology. */
@@ -139,6 +142,11 @@ export function parseWorkshopConfig(context: Record<string, unknown>): WorkshopC
     invalid('hostOs', hostOs, HOST_OSES.join(' or '));
   }
 
+  const amiId = text('amiId');
+  if (amiId !== undefined && !/^ami-[0-9a-f]{8}([0-9a-f]{9})?$/.test(amiId)) {
+    invalid('amiId', amiId, 'an AMI id such as ami-0123456789abcdef0, of the hostOs kind of system');
+  }
+
   const countText = text('multiHostCount') ?? String(CONFIG_DEFAULTS.multiHostCount);
   const multiHostCount = Number(countText);
   if (!/^\d+$/.test(countText) || multiHostCount < MULTI_HOST_COUNT_RANGE.min || multiHostCount > MULTI_HOST_COUNT_RANGE.max) {
@@ -165,6 +173,7 @@ export function parseWorkshopConfig(context: Record<string, unknown>): WorkshopC
     allowSshFromAnywhere: allowAnywhereText === 'true',
     instanceType: new ec2.InstanceType(instanceTypeText),
     hostOs: hostOs as HostOs,
+    amiId: amiId === '' ? undefined : amiId,
     multiHostCount,
     topologies: TOPOLOGY_KINDS.filter((kind) => topologies.includes(kind)),
   };

@@ -13,3 +13,4 @@ export * from './steps/lab-step-definition';
 export * from './steps/lab-step';
 export * from './stacks/workshop-stack';
 export * from './stacks/attendee-stack';
+export * from './host/fixed-linux-image';

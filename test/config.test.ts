@@ -57,7 +57,8 @@ describe('parseWorkshopConfig', () => {
     ['topologies', '', `Invalid context 'topologies'`],
     ['workshopName', 'Container_Networks', `Invalid context 'workshopName': "Container_Networks"`],
     ['workshopName', 'aws-lab', 'not starting with aws, amazon or amzn'],
-    ['attendee', 'alice', `Unknown context 'attendee' — allowed keys: workshopName, attendees, sshCidr, allowSshFromAnywhere, instanceType, hostOs, multiHostCount, topologies.`],
+    ['amiId', 'ami-xyz', `Invalid context 'amiId': "ami-xyz" — allowed: an AMI id such as ami-0123456789abcdef0`],
+    ['attendee', 'alice', `Unknown context 'attendee' — allowed keys: workshopName, attendees, sshCidr, allowSshFromAnywhere, instanceType, hostOs, multiHostCount, topologies, amiId.`],
   ])('rejects %s=%j', (key, value, message) => {
     expect(() => parseWorkshopConfig({ [key]: value })).toThrow(message);
   });

@@ -95,6 +95,12 @@ describe('AttendeeStack', () => {
     expect(JSON.stringify(outputs.SingleHostSshCommand.Value)).toContain('ssh -i key.pem admin@');
   });
 
+  test('amiId pins the image on every host, with no AMI parameter', () => {
+    const template = Template.fromStack(fixtureApp({ amiId: 'ami-0123456789abcdef0' }).attendees[0]);
+    template.allResourcesProperties('AWS::EC2::Instance', { ImageId: 'ami-0123456789abcdef0' });
+    expect(Object.keys(template.findParameters('*', { Type: 'AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>' }))).toEqual([]);
+  });
+
   test('topologies and multiHostCount are honoured', () => {
     const single = fixtureApp({ topologies: 'single' }).attendees[0];
     Template.fromStack(single).resourceCountIs('AWS::EC2::Instance', 1);
