@@ -1,4 +1,5 @@
 import { TemplateStep } from '../lib/rehearsal/documents';
+import { mountPointsUnder } from '../lib/rehearsal/hosts';
 import { parseOptions } from '../lib/rehearsal/options';
 import {
   ACTION_SEQUENCE, hostsForStep, parameterEnvironment, planHosts, selectSteps, stepVariants, variantValues,
@@ -87,5 +88,17 @@ describe('command line', () => {
     expect(() => parseOptions(['--stpes', '01'])).toThrow(/Unknown option --stpes/);
     expect(() => parseOptions(['--steps'])).toThrow(/--steps needs a value/);
     expect(() => parseOptions(['--multi-hosts', '1'])).toThrow(/2 to 8/);
+  });
+});
+
+describe('mount points left by a host', () => {
+  test('under its run folder, deepest first', () => {
+    const mountInfo = [
+      '22 1 0:21 / /run rw - tmpfs tmpfs rw',
+      '900 22 0:4 net:[4026532553] /run/cnlab/rh1/docker-exec/netns/default rw - nsfs nsfs rw',
+      '901 22 0:4 net:[4026532554] /run/cnlab/rh1/docker-exec rw - nsfs nsfs rw',
+      '902 22 0:4 net:[4026532555] /run/cnlab/rh12/docker-exec/netns/default rw - nsfs nsfs rw',
+    ].join('\n');
+    expect(mountPointsUnder('/run/cnlab/rh1/', mountInfo)).toEqual(['/run/cnlab/rh1/docker-exec/netns/default', '/run/cnlab/rh1/docker-exec']);
   });
 });
