@@ -35,7 +35,7 @@ Options:
   --keep               leave the emulated hosts up at the end (default: tear down)
   --pipework PATH      run step 5 with this pipework script (CNLAB_PIPEWORK on the hosts);
                        without it, pipework commands are reported NOT REHEARSED
-  --no-synth           use cdk.out as it is, without running npx cdk synth --quiet first
+  --no-synth           use cdk.out as it is (default: npx cdk synth --quiet into .rehearsal/cdk.out)
   --cdk-out DIR        read the templates from DIR (implies --no-synth)
   --stack TEXT         only templates whose file name contains TEXT
   --multi-hosts N      hosts for multi-host steps, 2 to 8 (default 2)

@@ -56,11 +56,16 @@ export async function rehearse(options: RehearsalOptions, repositoryRoot: string
   const hostsUp: string[] = [];
   try {
     // 1. The templates: what would be deployed.
+    // The rehearsal synthesizes into a folder of its own: cdk.out may be in use by
+    // another cdk command (the CLI locks it), and a rehearsal should not swap the
+    // templates under someone else's feet.
     let synthSeconds: number | undefined;
+    const synthOut = path.join(workDirectory, 'cdk.out');
     if (options.synth) {
-      print('npx cdk synth --quiet ...');
+      print(`npx cdk synth --quiet --output ${path.relative(repositoryRoot, synthOut)} ...`);
       const logFile = path.join(logDirectory, 'synth.log');
-      const synth = await runLogged('npx', ['cdk', 'synth', '--quiet'], { logFile, cwd: repositoryRoot, timeoutSeconds: 900 });
+      fs.rmSync(synthOut, { recursive: true, force: true });
+      const synth = await runLogged('npx', ['cdk', 'synth', '--quiet', '--output', synthOut], { logFile, cwd: repositoryRoot, timeoutSeconds: 900 });
       synthSeconds = synth.seconds;
       if (synth.exitCode !== 0) {
         print(`cdk synth failed (exit ${synth.exitCode ?? synth.signal}); last lines of ${logFile}:\n${tailOfFile(logFile, 40)}`);
@@ -68,7 +73,7 @@ export async function rehearse(options: RehearsalOptions, repositoryRoot: string
       }
       print(`cdk synth ok ${synth.seconds.toFixed(1)}s`);
     }
-    const cdkOut = path.resolve(repositoryRoot, options.cdkOut ?? 'cdk.out');
+    const cdkOut = options.synth ? synthOut : path.resolve(repositoryRoot, options.cdkOut ?? 'cdk.out');
     const templateFiles = findTemplateFiles(cdkOut).filter((file) => options.stack === undefined || path.basename(file).includes(options.stack));
     if (templateFiles.length === 0) {
       print(`No *.template.json in ${cdkOut}${options.stack ? ` matching --stack ${options.stack}` : ''}.`);
