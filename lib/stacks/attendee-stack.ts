@@ -1,4 +1,4 @@
-import { CfnOutput, Fn, Stack, StackProps, Tags } from 'aws-cdk-lib';
+import { CfnOutput, Fn, Stack, StackProps, Tags, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
 import { ATTENDEE_NAME_PATTERN, MULTI_HOST_COUNT_RANGE, TopologyKind, TOPOLOGY_KINDS, WORKSHOP_NAME_PATTERN, ipv4CidrProblem } from '../config';
@@ -125,6 +125,12 @@ export class AttendeeStack extends Stack {
       ...props,
     });
     this.attendee = props.attendee;
+    // The hosts use the workshop's VPC through strong (export/import) references: CloudFormation then
+    // refuses to delete the VPC while an attendee stack uses it, which is what we want.
+    Validations.of(this).acknowledge({
+      id: 'Annotation::@aws-cdk/core:crossStackReferencesDefaultStrong',
+      reason: 'Strong references are intended: the workshop VPC must not be deletable while attendee hosts are in it.',
+    });
     Tags.of(this).add('workshop', workshopName);
     Tags.of(this).add('attendee', props.attendee);
 
