@@ -201,6 +201,11 @@ cmd_down() {
   if [ -e "/var/run/netns/$ns" ]; then
     ip netns del "$ns"
   fi
+  # dockerd leaves a namespace mount under its exec root; lift any mount
+  # left below the host's folder before removing it.
+  local mount
+  awk -v root="$run/" 'index($2, root) == 1 { print $2 }' /proc/mounts | sort -r |
+    while read -r mount; do umount -l "$mount" 2>/dev/null || true; done
   rm -rf "$run" "$(state_dir "$name")/ovs"
   echo "emulated host $name is down"
 }
