@@ -7,7 +7,7 @@ import { assetPath } from '../private/assets';
 import { LabStepDefinition } from '../steps/lab-step-definition';
 import { HostComponent } from './host-component';
 import { HOST_OS_FACTS, HOST_OSES, HostOs } from './host-os';
-import { collectHostFiles, LAB_CONFIG_SET, renderInitMetadata } from './private/host-files';
+import { collectHostFiles, HostFile, HostFileSources, LAB_CONFIG_SET, renderInitMetadata } from './private/host-files';
 import { LabHostFiles } from './private/lab-host-files';
 import { fillPlaceholders, LONGEST_PLACEHOLDER_VALUES, placeholdersIn, USER_DATA_LIMIT } from './private/user-data';
 
@@ -93,6 +93,21 @@ export interface LabHostProps {
  */
 export const DEFAULT_INSTANCE_TYPE = 't3.large';
 
+/** Files already read for hosts of a stack, by their sources: the hosts of one stack read and validate them once. */
+const filesByStack = new WeakMap<Stack, Map<string, HostFile[]>>();
+
+function hostFilesOf(stack: Stack, sources: Omit<HostFileSources, 'steps'> & { readonly stepsDirectory: string }): HostFile[] {
+  const key = JSON.stringify({ ...sources, components: sources.components.map((component) => [component.name, component.installScript, component.checkScript]) });
+  const cache = filesByStack.get(stack) ?? new Map<string, HostFile[]>();
+  filesByStack.set(stack, cache);
+  let files = cache.get(key);
+  if (!files) {
+    files = collectHostFiles({ ...sources, steps: LabStepDefinition.listFolder(sources.stepsDirectory) });
+    cache.set(key, files);
+  }
+  return files;
+}
+
 /** Smallest and largest root volume; the images and Docker's build cache need ~12 GiB. */
 const ROOT_VOLUME_RANGE = { min: 16, max: 500 } as const;
 
@@ -169,12 +184,12 @@ export class LabHost extends Resource implements ec2.IInstance {
     if (components.length === 0) {
       throw new Error(`LabHost ${this.node.path}: 'components' is empty; a lab host needs at least one component.`);
     }
-    const files = collectHostFiles({
+    const files = hostFilesOf(Stack.of(this), {
       components,
       helpersFile: assetPath('lib', 'lab.sh'),
       provisionFile: assetPath('host', 'provision.sh'),
       imagesDirectory: props.imagesDirectory ?? assetPath('images'),
-      steps: LabStepDefinition.listFolder(props.stepsDirectory ?? LabStepDefinition.builtInDirectory()),
+      stepsDirectory: props.stepsDirectory ?? LabStepDefinition.builtInDirectory(),
     });
     const userDataFile = props.userDataFile ?? assetPath('host', 'user-data.sh');
     if (!fs.existsSync(userDataFile)) {

@@ -3,14 +3,18 @@ import { CfnWaitConditionHandle, Stack } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { HostFile, renderInitMetadata } from './host-files';
 
+/** The resource last made for a file list (hosts of a stack share the list object): saves hashing it again. */
+const FILES_RESOURCE_BY_LIST = new WeakMap<readonly HostFile[], LabHostFiles>();
+
 /**
  * One copy of the lab files per stack, for all hosts that need the same set.
  *
  * Why: the files (helpers, components, image build contexts, every step's
- * guide and scripts) are some tens of KB of JSON; carried on every instance
- * they multiply with the hosts (an attendee with a single host and an
- * 8-host topology would carry 9 copies, past CloudFormation's 1 MB template
- * limit). So the `AWS::CloudFormation::Init` metadata sits once on a
+ * guide and scripts) are about 140 KB of template JSON (measured with the 7
+ * built-in steps); carried on every instance they multiply with the hosts:
+ * the default attendee (3 hosts) would need ~430 KB instead of ~175 KB, and
+ * one with a single host plus an 8-host topology ~1.3 MB, past
+ * CloudFormation's 1 MB template limit. So the `AWS::CloudFormation::Init` metadata sits once on a
  * resource that does nothing else (a wait condition handle: no cost, no
  * state), and each host runs `cfn-init --resource <its logical id>`.
  * Hosts with a different file set (other components) get another copy.
@@ -21,14 +25,17 @@ export class LabHostFiles extends Construct {
    */
   public static forFiles(scope: Construct, files: readonly HostFile[]): LabHostFiles {
     const stack = Stack.of(scope);
+    const known = FILES_RESOURCE_BY_LIST.get(files);
+    if (known && Stack.of(known) === stack) {
+      return known;
+    }
     const metadata = renderInitMetadata(files);
     const fingerprint = crypto.createHash('sha256').update(JSON.stringify(metadata)).digest('hex').slice(0, 8).toUpperCase();
     const id = `LabHostFiles${fingerprint}`;
     const existing = stack.node.tryFindChild(id);
-    if (existing instanceof LabHostFiles) {
-      return existing;
-    }
-    return new LabHostFiles(stack, id, metadata);
+    const resource = existing instanceof LabHostFiles ? existing : new LabHostFiles(stack, id, metadata);
+    FILES_RESOURCE_BY_LIST.set(files, resource);
+    return resource;
   }
 
   /** The resource carrying the metadata. */
