@@ -178,6 +178,23 @@ describe('LabHost', () => {
     expect(files[`${home}/images/hello/Dockerfile`]).toBeDefined();
   });
 
+  test('a user data template without @@INIT_RESOURCE@@ gets the files on the instance itself', () => {
+    const own = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cnlab-')), 'user-data.sh');
+    fs.writeFileSync(own, "#!/bin/bash\ncfn-init --stack '@@STACK_NAME@@' --resource '@@LOGICAL_ID@@' --region '@@REGION@@'\n");
+    const { template } = hostTemplate({ userDataFile: own });
+    template.resourceCountIs('AWS::CloudFormation::WaitConditionHandle', 0);
+    const [instanceId, instance] = Object.entries(template.findResources('AWS::EC2::Instance'))[0];
+    expect(Object.keys(instance.Metadata['AWS::CloudFormation::Init'].config.files)).toContain('/opt/container-networks/provision.sh');
+    expect(renderTemplateValue(instance.Properties.UserData)).toContain(`--resource '${instanceId}'`);
+  });
+
+  test('a component listed twice is an error', () => {
+    const { stack, vpc } = networkStack();
+    expect(() => new LabHost(stack, 'Host', {
+      vpc, stepsDirectory: FIXTURE_STEPS, userDataFile: FIXTURE_USER_DATA, components: [HostComponent.labTools(), HostComponent.labTools()],
+    })).toThrow("'components' lists 'lab-tools' twice");
+  });
+
   test('hosts with the same files share one copy per stack', () => {
     const { stack, vpc } = networkStack();
     new LabHost(stack, 'One', { vpc, stepsDirectory: FIXTURE_STEPS, userDataFile: FIXTURE_USER_DATA });
@@ -187,6 +204,8 @@ describe('LabHost', () => {
 
   test('exposes the instance attributes, connections, role and grant principal', () => {
     const { host } = hostTemplate();
+    const asInstance: ec2.IInstance = host; // usable wherever aws-ec2 takes an instance
+    expect(asInstance.instanceRef).toEqual(host.instance.instanceRef);
     expect(host.instanceId).toBe(host.instance.instanceId);
     expect(host.instancePrivateIp).toBe(host.instance.instancePrivateIp);
     expect(host.instancePublicIp).toBe(host.instance.instancePublicIp);
