@@ -44,6 +44,8 @@ export const REHEARSAL_LOCK_FILE = '/run/cnlab-rehearsal.lock';
  * cnlab-vpc. Every call goes through that script, logged.
  */
 export class EmulatedHosts {
+  private readonly settings = new Map<string, string[]>();
+
   constructor(
     /** Path of emulated-host.sh. */
     private readonly script: string,
@@ -145,16 +147,49 @@ export class EmulatedHosts {
     return result.stdout.split('\n').filter((line) => line.trim() !== '').sort();
   }
 
+  /** The settings emulated-host.sh gives the lab scripts on a host (`env NAME`: DOCKER_HOST, OVS_RUNDIR, ...). */
+  public async settingsOf(name: string): Promise<string[]> {
+    const cached = this.settings.get(name);
+    if (cached) return cached;
+    const result = await runQuiet('bash', [this.script, 'env', name], { ...AGENT_ENVIRONMENT });
+    if (result.code !== 0) {
+      throw new Error(`emulated-host.sh env ${name} failed: ${result.stderr.trim()}`);
+    }
+    const settings = result.stdout.split('\n').filter((line) => /^[A-Z_][A-Z0-9_]*=/.test(line));
+    this.settings.set(name, settings);
+    return settings;
+  }
+
   /**
    * The command that runs a document's script file on a host as the SSM agent
-   * does (`sh FILE`, the parameters as environment variables), with the
-   * host's settings added by emulated-host.sh exec. Spawn it with
-   * {@link AGENT_ENVIRONMENT}.
+   * does: `sh FILE`, the parameters as environment variables, plus the host's
+   * settings (`env NAME`). Spawn it with {@link AGENT_ENVIRONMENT}.
+   *
+   * It enters only the host's network namespace (nsenter --net), like
+   * emulated-host.sh starts the host's daemons, rather than `exec` (ip netns
+   * exec): that remounts /sys and hides the cgroup mounts, so a step that
+   * restarts Docker (step 4, through CNLAB_DOCKER_RESTART) could not start it
+   * again. A lab host has its cgroups mounted too.
    */
-  public actionCommand(host: string, environment: Readonly<Record<string, string>>, scriptFile: string): { command: string; args: string[] } {
+  public async actionCommand(host: string, environment: Readonly<Record<string, string>>, scriptFile: string): Promise<{ command: string; args: string[] }> {
     const assignments = Object.entries(environment).map(([name, value]) => `${name}=${value}`);
-    return { command: 'bash', args: [this.script, 'exec', host, 'env', ...assignments, 'sh', scriptFile] };
+    return {
+      command: 'nsenter',
+      args: [`--net=/var/run/netns/cnlab-${host}`, 'env', ...await this.settingsOf(host), ...assignments, 'sh', scriptFile],
+    };
   }
+
+  /** Whether a host's Docker engine answers. */
+  public async dockerAnswers(name: string): Promise<boolean> {
+    const result = await runQuiet('bash', [this.script, 'exec', name, 'docker', 'info', '--format', '{{.ID}}'], { ...AGENT_ENVIRONMENT });
+    return result.code === 0;
+  }
+
+  /** Restarts a host's Docker engine (from outside the host, where it can start). */
+  public async restartDocker(name: string): Promise<void> {
+    await this.call(`restart-docker-${name}`, ['restart-docker', name]);
+  }
+
 }
 
 /** Mount points under a folder, deepest first (from /proc/self/mountinfo). */

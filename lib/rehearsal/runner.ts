@@ -72,7 +72,7 @@ async function runActionOnHosts(
   const started = process.hrtime.bigint();
   const perHost = await Promise.all(hosts.map(async (host): Promise<HostActionResult> => {
     const logFile = `${logPrefix}-${slug(label)}-${host.name}.log`;
-    const { command, args } = settings.hosts.actionCommand(host.name, environment, scriptFile);
+    const { command, args } = await settings.hosts.actionCommand(host.name, environment, scriptFile);
     const run = await runLogged(command, args, {
       logFile,
       env: { ...AGENT_ENVIRONMENT },
@@ -113,6 +113,20 @@ export async function rehearseStep(
     const problem = `documents: ${step.problems.join('; ')}`;
     settings.print(`${stepLabel(step.id, variant.label)} cannot be rehearsed: ${problem}`);
     return { ...base, entries: [], problem, notRehearsed: [] };
+  }
+  // A step that failed may have left a host's Docker engine stopped: start it
+  // again, so one broken step does not fail every later one.
+  for (const host of hosts) {
+    if (!await settings.hosts.dockerAnswers(host.name)) {
+      settings.print(`${stepLabel(step.id, variant.label)} the Docker engine of ${host.name} does not answer (left so by an earlier step?): restarting it`);
+      try {
+        await settings.hosts.restartDocker(host.name);
+      } catch (error) {
+        const problem = `the Docker engine of ${host.name} does not answer and did not restart: ${(error as Error).message}`;
+        settings.print(`${stepLabel(step.id, variant.label)} cannot be rehearsed: ${problem}`);
+        return { ...base, entries: [], problem, notRehearsed: [] };
+      }
+    }
   }
   const logFolder = path.join(settings.logDirectory, `${step.id}${variant.label ? `-${variant.label}` : ''}`);
   fs.rmSync(logFolder, { recursive: true, force: true });
