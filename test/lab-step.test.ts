@@ -29,7 +29,7 @@ function stepJson(parameters: unknown[], extra: Record<string, unknown> = {}): s
 describe('LabStep', () => {
   test('three Command documents, JSON, NewVersion, named and tagged for the lab command', () => {
     const stack = new Stack(newApp(), 'Docs');
-    const step = LabStep.fromFolder(stack, 'Step', path.join(FIXTURE_STEPS, '06-across-hosts'), { workshopName: 'onug' });
+    const step = new LabStep(stack, 'Step', { step: LabStep.fromFolder(path.join(FIXTURE_STEPS, '06-across-hosts')), workshopName: 'onug' });
     const template = Template.fromStack(stack);
     template.resourceCountIs('AWS::SSM::Document', 3);
     for (const action of ['run', 'check', 'reset']) {
@@ -87,6 +87,9 @@ describe('LabStepDefinition validation', () => {
   test('lists a folder of steps sorted; the built-in list reads assets/steps', () => {
     expect(LabStepDefinition.listFolder(FIXTURE_STEPS).map((step) => step.id)).toEqual(['01-first-step', '06-across-hosts']);
     expect(LabStepDefinition.builtInDirectory()).toBe(path.resolve(__dirname, '..', 'assets', 'steps'));
+    const builtIn = LabStep.builtInSteps().map((step) => step.id);
+    expect(builtIn).toEqual([...builtIn].sort());
+    expect(builtIn.length).toBeGreaterThan(0);
   });
 
   test.each([

@@ -47,11 +47,17 @@ export const DOCUMENT_DESCRIPTION_LIMIT = 1024;
  */
 export class LabStep extends Construct {
   /**
-   * A LabStep from a step folder.
+   * Reads and validates a step folder (see {@link LabStepDefinition.fromFolder});
+   * pass the result as `step` to `new LabStep(...)`.
    * @param folder path of the `NN-slug/` folder
    */
-  public static fromFolder(scope: Construct, id: string, folder: string, props: Omit<LabStepProps, 'step'> = {}): LabStep {
-    return new LabStep(scope, id, { ...props, step: LabStepDefinition.fromFolder(folder) });
+  public static fromFolder(folder: string): LabStepDefinition {
+    return LabStepDefinition.fromFolder(folder);
+  }
+
+  /** The built-in steps (assets/steps/), sorted by id. */
+  public static builtInSteps(): LabStepDefinition[] {
+    return LabStepDefinition.listFolder(LabStepDefinition.builtInDirectory());
   }
 
   /** The step. */
