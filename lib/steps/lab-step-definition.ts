@@ -193,8 +193,3 @@ export class LabStepDefinition {
     this.scripts = scripts;
   }
 }
-
-/** The package's built-in lab steps (assets/steps/NN-slug/), sorted by id. */
-export function listBuiltInSteps(): LabStepDefinition[] {
-  return LabStepDefinition.listFolder(LabStepDefinition.builtInDirectory());
-}
