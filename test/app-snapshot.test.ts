@@ -4,18 +4,22 @@ import { LabStepDefinition } from '../lib/steps/lab-step-definition';
 import { nagFindings, newApp } from './fixtures/cdk';
 
 /**
- * The templates with the text of files and scripts replaced by their size
- * class, and the files resource's content-hash id made stable, so the
+ * The templates with the text of files, scripts and user data masked, and
+ * the files resource's content-hash id made stable, so the
  * snapshot records the shape of the app (resources, properties, which files
  * go where, document names and parameters) and does not change each time a
  * script's text does. The rehearsal and shellcheck cover the text.
  */
 function shapeOf(template: Record<string, any>): Record<string, any> {
-  const copy = JSON.parse(JSON.stringify(template).replace(/LabHostFiles[0-9A-F]{8}/g, 'LabHostFilesXXXXXXXX'));
+  const copy = JSON.parse(JSON.stringify(template).replace(/LabHostFiles[0-9A-F]{16}/g, 'LabHostFilesXXXXXXXX'));
   for (const resource of Object.values(copy.Resources ?? {}) as any[]) {
     const files = resource.Metadata?.['AWS::CloudFormation::Init']?.config?.files;
     for (const file of Object.values(files ?? {}) as any[]) {
       file.content = '<file content>';
+    }
+    if (resource.Type === 'AWS::EC2::Instance') {
+      // assets/host/user-data.sh's text; its placeholder wiring is tested in lab-host.test.ts
+      resource.Properties.UserData = '<user data>';
     }
     if (resource.Type === 'AWS::SSM::Document') {
       resource.Properties.Content.description = '<step summary>';

@@ -64,6 +64,13 @@ export class MultiHostTopology extends Construct {
     }
     const subnet = subnets[0];
 
+    // Hosts first: a host whose props are wrong fails before anything else is created.
+    const { hostCount: _hostCount, vpcSubnets: _vpcSubnets, ...hostProps } = props;
+    const hosts: LabHost[] = [];
+    for (let index = 1; index <= hostCount; index++) {
+      hosts.push(new LabHost(this, `Host${index}`, { ...hostProps, vpcSubnets: { subnets: [subnet] } }));
+    }
+
     this.tunnelSecurityGroup = new ec2.SecurityGroup(this, 'TunnelSecurityGroup', {
       vpc: props.vpc,
       description: 'Lab tunnels between the multi-host lab hosts: GRE, VXLAN, Geneve and ICMP from this group only',
@@ -88,13 +95,10 @@ export class MultiHostTopology extends Construct {
     group.addIngressRule(group, ec2.Port.udp(TUNNEL_PROTOCOLS.geneve.port), 'Geneve tunnels between lab hosts');
     group.addIngressRule(group, ec2.Port.allIcmp(), 'ping between lab hosts');
     // The hosts also send these to each other; their own groups allow all outbound.
-
-    const hosts: LabHost[] = [];
-    for (let index = 1; index <= hostCount; index++) {
-      const host = new LabHost(this, `Host${index}`, { ...props, vpcSubnets: { subnets: [subnet] } });
+    for (const host of hosts) {
       host.addSecurityGroup(group);
-      hosts.push(host);
     }
+
     this.hosts = hosts;
     this.hostAddresses = hosts.map((host) => host.instancePrivateIp);
   }
