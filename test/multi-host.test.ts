@@ -48,6 +48,12 @@ describe('MultiHostTopology', () => {
       .toThrow(`'hostCount' is ${hostCount}; allowed: a whole number from 2 to 8`);
   });
 
+  test('a bad host prop fails before the tunnel group exists', () => {
+    const { stack, vpc } = networkStack();
+    expect(() => new MultiHostTopology(stack, 'Multi', { vpc, rootVolumeGiB: 1, ...common })).toThrow("'rootVolumeGiB' is 1");
+    expect(stack.node.tryFindChild('Multi')?.node.tryFindChild('TunnelSecurityGroup')).toBeUndefined();
+  });
+
   test('cdk-nag clean', () => {
     const { stack, vpc } = networkStack();
     new MultiHostTopology(stack, 'Multi', { vpc, ...common });
