@@ -15,7 +15,7 @@ iptables -t nat -S POSTROUTING | grep -- "-s $bridge_net" | grep -- '-j MASQUERA
   || fail "net.ipv4.ip_forward is 0: containers cannot reach beyond the host; restart Docker, which turns it on."
 
 [ "$(docker inspect --format '{{.State.Running}}' s1-web 2>/dev/null)" = true ] \
-  || fail "the container s1-web is not running: run the step first (sudo $CNLAB_HOME/steps/01-docker-on-the-host/run.sh)."
+  || fail "the container s1-web is not running (restarting Docker, as step 4 does, stops containers): run the step first (sudo $CNLAB_HOME/steps/01-docker-on-the-host/run.sh)."
 pid=$(docker inspect --format '{{.State.Pid}}' s1-web)
 # The container's eth0 is shown as eth0@ifN: N is its veth peer's index on the host.
 peer=$(nsenter --target "$pid" --net ip -o link show eth0 | sed -n 's/^[0-9]*: eth0@if\([0-9]*\):.*/\1/p')

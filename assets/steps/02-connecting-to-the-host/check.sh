@@ -7,7 +7,7 @@ set -euo pipefail
 run_hint="run the step first (sudo $CNLAB_HOME/steps/02-connecting-to-the-host/run.sh)"
 for name in s2-web s2-host s2-none; do
   [ "$(docker inspect --format '{{.State.Running}}' "$name" 2>/dev/null)" = true ] \
-    || fail "the container $name is not running: $run_hint."
+    || fail "the container $name is not running (restarting Docker, as step 4 does, stops containers): $run_hint."
 done
 # The host's own address: the first global IPv4 address not on a Docker bridge.
 host_ip=$(ip -4 -o addr show scope global | grep -Ev ': (docker0|br-[0-9a-f]{12}|s[0-9]-[a-z0-9-]+) ' \

@@ -4,11 +4,11 @@ set -euo pipefail
 # shellcheck source=assets/lib/lab.sh
 . "${CNLAB_HOME:-/opt/container-networks}/lib/lab.sh"
 
-compose_file=/var/lib/container-networks/03-linking/compose.yaml
+compose_file=/var/lib/container-networks/03-linking${CNLAB_EMULATED_HOST:+-$CNLAB_EMULATED_HOST}/compose.yaml
 run_hint="run the step first (sudo $CNLAB_HOME/steps/03-linking/run.sh)"
 for name in s3-left s3-right s3-app1 s3-linked s3-app2 s3-client; do
   [ "$(docker inspect --format '{{.State.Running}}' "$name" 2>/dev/null)" = true ] \
-    || fail "the container $name is not running: $run_hint."
+    || fail "the container $name is not running (restarting Docker, as step 4 does, stops containers): $run_hint."
 done
 
 docker exec s3-left ping -c 1 -W 2 192.168.3.2 >/dev/null \

@@ -4,7 +4,9 @@ set -euo pipefail
 # shellcheck source=assets/lib/lab.sh
 . "${CNLAB_HOME:-/opt/container-networks}/lib/lab.sh"
 
-work=/var/lib/container-networks/03-linking
+# The step's working folder (on a rehearsal machine, where several emulated
+# hosts share one file system, each host gets its own).
+work=/var/lib/container-networks/03-linking${CNLAB_EMULATED_HOST:+-$CNLAB_EMULATED_HOST}
 compose_file=$work/compose.yaml
 
 # Start clean: remove what an earlier run of this step left behind (the
@@ -20,7 +22,7 @@ if [ -n "$old" ]; then
   docker network rm $old >/dev/null
 fi
 ip link del s3veth-left 2>/dev/null || true
-rm -f "$compose_file" "$work/link-warnings.txt"
+rm -f "$compose_file"
 mkdir -p "$work"
 
 section "1. By hand: two containers with no network, and a veth cable between them"
@@ -52,14 +54,16 @@ if ! show docker run --rm --label "$CNLAB_LABEL=03" "$(lab_image client)" getent
   say "not found (getent printed nothing)"
 fi
 say "--link s3-app1:app writes the name into the new container's /etc/hosts (and, up to Docker 28, environment variables)"
-show docker run -d --name s3-linked --label "$CNLAB_LABEL=03" --link s3-app1:app "$(lab_image client)" 2>"$work/link-warnings.txt"
-if [ -s "$work/link-warnings.txt" ]; then
+warnings=$(mktemp)
+show docker run -d --name s3-linked --label "$CNLAB_LABEL=03" --link s3-app1:app "$(lab_image client)" 2>"$warnings"
+if [ -s "$warnings" ]; then
   say "the Docker daemon warned:"
-  cat "$work/link-warnings.txt"
+  cat "$warnings"
 else
   say "this Docker ($(docker version --format '{{.Server.Version}}')) printed no warning, yet --link is a legacy feature:"
   say "the docs advise user-defined networks; Docker 28.4 deprecated its environment variables and 29 stops setting them"
 fi
+rm -f "$warnings"
 show docker exec s3-linked cat /etc/hosts
 show docker exec s3-linked env
 if ! docker exec s3-linked env | grep '^APP_' >/dev/null; then

@@ -7,6 +7,8 @@ set -euo pipefail
 daemon_json=$CNLAB_DOCKER_DAEMON_JSON
 # The original daemon.json, kept until reset.sh puts it back (empty when there was none).
 backup=$daemon_json.step04-backup
+# docker0's address before step 4, for reset.sh.
+docker0_backup=$daemon_json.step04-docker0
 bip=192.168.44.1/24
 mtu=1450
 
@@ -32,6 +34,7 @@ section "1. Daemon-wide settings: the default bridge's address (bip) and the con
 if [ ! -e "$backup" ]; then
   say "saving the original settings as $backup (reset.sh restores them)"
   if [ -f "$daemon_json" ]; then cp -p "$daemon_json" "$backup"; else : >"$backup"; fi
+  ip -4 -o addr show docker0 | awk '{ print $4; exit }' >"$docker0_backup"
 fi
 original=$(cat "$backup")
 [ -n "$original" ] || original='{}'
