@@ -195,6 +195,24 @@ describe('LabHost', () => {
     })).toThrow("'components' lists 'lab-tools' twice");
   });
 
+  test('the files resource keeps its logical id when a file changes (no host interruption on update)', () => {
+    const changed = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cnlab-')), 'steps');
+    fs.cpSync(FIXTURE_STEPS, changed, { recursive: true });
+    fs.appendFileSync(path.join(changed, '01-first-step', 'run.sh'), 'show ip route\n');
+    const filesId = (stepsDirectory: string): string[] =>
+      Object.keys(hostTemplate({ stepsDirectory }).template.findResources('AWS::CloudFormation::WaitConditionHandle'));
+    expect(filesId(changed)).toEqual(filesId(FIXTURE_STEPS));
+  });
+
+  test('hosts with the same components but other files get their own copy', () => {
+    const other = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cnlab-')), 'steps');
+    fs.cpSync(path.join(FIXTURE_STEPS, '01-first-step'), path.join(other, '01-first-step'), { recursive: true });
+    const { stack, vpc } = networkStack();
+    new LabHost(stack, 'One', { vpc, stepsDirectory: FIXTURE_STEPS, userDataFile: FIXTURE_USER_DATA });
+    new LabHost(stack, 'Two', { vpc, stepsDirectory: other, userDataFile: FIXTURE_USER_DATA });
+    Template.fromStack(stack).resourceCountIs('AWS::CloudFormation::WaitConditionHandle', 2);
+  });
+
   test('hosts with the same files share one copy per stack', () => {
     const { stack, vpc } = networkStack();
     new LabHost(stack, 'One', { vpc, stepsDirectory: FIXTURE_STEPS, userDataFile: FIXTURE_USER_DATA });

@@ -234,7 +234,7 @@ export class LabHost extends Resource implements ec2.IInstance {
     // The instance's logical id is known only once the instance exists; a lazy value breaks the cycle.
     let cfnInstance: ec2.CfnInstance | undefined;
     const logicalId = Lazy.string({ produce: () => stack.getLogicalId(cfnInstance!) });
-    const sharedFilesResource = sharedFiles ? LabHostFiles.forFiles(this, files) : undefined;
+    const sharedFilesResource = sharedFiles ? LabHostFiles.forFiles(this, components.map((component) => component.name), files) : undefined;
     const initResource = sharedFilesResource?.logicalId ?? logicalId;
     const userData = ec2.UserData.custom(fillPlaceholders(template, {
       ...fixedValues,

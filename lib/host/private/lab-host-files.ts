@@ -22,18 +22,34 @@ const FILES_RESOURCE_BY_LIST = new WeakMap<readonly HostFile[], LabHostFiles>();
 export class LabHostFiles extends Construct {
   /**
    * The files resource of this stack for exactly these files, created on first use.
+   *
+   * Its logical id depends on the component names only, not on the files'
+   * text: editing a script then updates the metadata in place, and the hosts'
+   * user data (which names this resource) stays the same, so CloudFormation
+   * does not stop and start every host. Running hosts keep the files they
+   * booted with (cfn-init runs at first boot); a new host, or
+   * `sudo /opt/aws/bin/cfn-init -v --stack <stack> --resource <id> --region <region>`
+   * on a running one, gets the new files.
+   *
+   * @param componentNames the hosts' components, in order (names the resource)
    */
-  public static forFiles(scope: Construct, files: readonly HostFile[]): LabHostFiles {
+  public static forFiles(scope: Construct, componentNames: readonly string[], files: readonly HostFile[]): LabHostFiles {
     const stack = Stack.of(scope);
     const known = FILES_RESOURCE_BY_LIST.get(files);
     if (known && Stack.of(known) === stack) {
       return known;
     }
     const metadata = renderInitMetadata(files);
-    const fingerprint = crypto.createHash('sha256').update(JSON.stringify(metadata)).digest('hex').slice(0, 8).toUpperCase();
-    const id = `LabHostFiles${fingerprint}`;
-    const existing = stack.node.tryFindChild(id);
-    const resource = existing instanceof LabHostFiles ? existing : new LabHostFiles(stack, id, metadata);
+    const rendered = JSON.stringify(metadata);
+    const shortHash = (text: string): string => crypto.createHash('sha256').update(text).digest('hex').slice(0, 8).toUpperCase();
+    let id = `LabHostFiles${shortHash(componentNames.join('\n'))}`;
+    let existing = stack.node.tryFindChild(id);
+    if (existing instanceof LabHostFiles && existing.rendered !== rendered) {
+      // Same components but other files (another steps or images folder): a copy of its own.
+      id = `LabHostFiles${shortHash(rendered)}`;
+      existing = stack.node.tryFindChild(id);
+    }
+    const resource = existing instanceof LabHostFiles ? existing : new LabHostFiles(stack, id, metadata, rendered);
     FILES_RESOURCE_BY_LIST.set(files, resource);
     return resource;
   }
@@ -43,8 +59,12 @@ export class LabHostFiles extends Construct {
   /** Its logical id, for `cfn-init --resource`. */
   public readonly logicalId: string;
 
-  private constructor(scope: Construct, id: string, metadata: Record<string, unknown>) {
+  /** The metadata as JSON, to tell file sets apart. */
+  private readonly rendered: string;
+
+  private constructor(scope: Construct, id: string, metadata: Record<string, unknown>, rendered: string) {
     super(scope, id);
+    this.rendered = rendered;
     this.resource = new CfnWaitConditionHandle(this, 'Resource');
     this.resource.addMetadata('AWS::CloudFormation::Init', metadata);
     this.logicalId = Stack.of(this).getLogicalId(this.resource);
