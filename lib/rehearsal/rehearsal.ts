@@ -41,18 +41,27 @@ export async function rehearse(options: RehearsalOptions, repositoryRoot: string
   const hosts = new EmulatedHosts(path.join(repositoryRoot, 'assets', 'rehearsal', 'emulated-host.sh'), path.join(logDirectory, 'hosts'));
 
   let interrupted = false;
-  let signalCount = 0;
+  let firstSignalAt: number | undefined;
   const onSignal = (signal: NodeJS.Signals): void => {
-    signalCount += 1;
+    // One Ctrl-C can arrive twice (from the terminal and relayed by npm/tsx):
+    // only a signal more than 2 s after the first quits at once.
+    if (firstSignalAt !== undefined) {
+      if (Date.now() - firstSignalAt > 2000) {
+        print(`${signal} again: quitting without tearing down; remove the hosts with: bash assets/rehearsal/emulated-host.sh down rh1 (rh2, ...)`);
+        releaseLock();
+        process.exit(130);
+      }
+      return;
+    }
+    firstSignalAt = Date.now();
     interrupted = true;
     print(`\n${signal}: stopping the running actions${options.keep ? '' : ', then tearing the emulated hosts down'} (again to quit at once)`);
     killRunningChildren('SIGTERM');
-    if (signalCount > 1) process.exit(130);
   };
+  const releaseLock = takeRehearsalLock();
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
 
-  const releaseLock = takeRehearsalLock();
   const hostsUp: string[] = [];
   try {
     // 1. The templates: what would be deployed.
