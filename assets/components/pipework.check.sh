@@ -43,6 +43,6 @@ if ! out=$("$CNLAB_PIPEWORK" "$TEST_BRIDGE" -i eth1 "$TEST_CONTAINER" "$TEST_ADD
     *) fail "pipework failed: $out" ;;
   esac
 fi
-docker exec "$TEST_CONTAINER" ip -4 addr show eth1 2>/dev/null | grep -q "inet $TEST_ADDRESS/24" ||
+docker exec "$TEST_CONTAINER" ip -4 addr show eth1 2>/dev/null | grep "inet $TEST_ADDRESS/24" >/dev/null ||
   fail "pipework ran but the test container has no $TEST_ADDRESS/24 on eth1"
 pass "pipework installed as pinned and gave a test container eth1 $TEST_ADDRESS/24 on bridge $TEST_BRIDGE"

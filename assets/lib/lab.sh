@@ -107,6 +107,11 @@ remove_networks() {
 # restart_docker: restart the Docker daemon and wait until it answers.
 restart_docker() {
   say "restarting the Docker daemon ($CNLAB_DOCKER_RESTART)"
+  # systemd refuses to start a unit restarted several times in a row within a
+  # short while; forget earlier restarts so a step can be run again at once.
+  if has_systemd; then
+    systemctl reset-failed docker >/dev/null 2>&1 || true
+  fi
   sh -c "$CNLAB_DOCKER_RESTART"
   retry 30 docker info >/dev/null 2>&1
 }
@@ -121,7 +126,7 @@ has_systemd() {
 apt_install() {
   local pkg missing=() stamp=/var/lib/container-networks/apt-updated
   for pkg in "$@"; do
-    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'ok installed' || missing+=("$pkg")
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep 'ok installed' >/dev/null || missing+=("$pkg")
   done
   if [ "${#missing[@]}" -eq 0 ]; then
     say "already installed: $*"

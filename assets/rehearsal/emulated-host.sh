@@ -216,8 +216,10 @@ cmd_exec() {
   check_name "$name"
   local -a settings
   mapfile -t settings < <(host_env "$name")
-  # ip netns exec gives the command this namespace's view of /sys too.
-  ip netns exec "$(netns_of "$name")" env "${settings[@]}" "$@"
+  # Only the network namespace changes (as for dockerd itself): "ip netns
+  # exec" would also remount /sys and hide the cgroup mounts, and a step that
+  # restarts Docker could then not start it again.
+  in_host "$name" env "${settings[@]}" "$@"
 }
 
 cmd_load_images() {

@@ -95,7 +95,7 @@ else
 fi
 say "app01 -> app02 before any rule of ours (3 s at most):"
 if show nsenter --target "$pid1" --net curl -s --max-time 3 http://192.168.2.3:8080/; then
-  if ! iptables -S FORWARD | grep -q -- '^-P FORWARD DROP'; then
+  if ! iptables -S FORWARD | grep -- '^-P FORWARD DROP' >/dev/null; then
     say "it passed: FORWARD's policy is ACCEPT on this host (ip_forward was on before Docker started); on a fresh host Docker sets DROP and the frames are dropped"
   else
     say "it passed: bridged frames skip iptables here (br_netfilter off); once something loads it (icc=false, another tool) the FORWARD DROP drops them"

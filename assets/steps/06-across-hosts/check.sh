@@ -27,7 +27,7 @@ types=$(ovs-vsctl --data=bare --no-headings --columns=type list interface | grep
 # answers ADDRESS NAME: the hello app at ADDRESS, asked from this host's client, names NAME.
 # shellcheck disable=SC2317 # called through retry
 answers() {
-  docker exec s6-client curl -s --max-time 3 "http://$1:8080/" 2>/dev/null | grep -q ": $2 ("
+  docker exec s6-client curl -s --max-time 3 "http://$1:8080/" 2>/dev/null | grep ": $2 (" >/dev/null
 }
 
 for j in $(seq 1 "${#hosts[@]}"); do

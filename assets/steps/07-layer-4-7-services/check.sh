@@ -50,7 +50,7 @@ age=$(field "$second" Age)
 curl -sk -o /dev/null --max-time 5 "https://127.0.0.1/onug-attack?check=$tag" || true
 # shellcheck disable=SC2317 # called through retry
 alerted() {
-  grep -s '"event_type":"alert"' "$IDS_DIR/eve.json" | grep -q "onug-attack?check=$tag"
+  grep -s '"event_type":"alert"' "$IDS_DIR/eve.json" | grep "onug-attack?check=$tag" >/dev/null
 }
 retry 20 alerted \
   || fail "no Suricata alert for the crafted request /onug-attack?check=$tag in $IDS_DIR/eve.json after 20 s: look at 'docker logs s7-suricata' and $IDS_DIR/suricata.log (is it capturing on br-s7?)."
