@@ -94,9 +94,10 @@ if grep -q '^NOT REHEARSED:' "$LOG"; then
 fi
 passed=$(grep -c '^PASS:' "$LOG" || true)
 failed=$(grep -c '^FAIL:' "$LOG" || true)
+not_rehearsed=$(grep '^NOT REHEARSED:' "$LOG" | sort -u | grep -c . || true)
 for p in "${problems[@]}"; do
   echo "PROBLEM: $p"
 done
 echo
-echo "host-install: $passed passed, $failed failed"
+echo "host-install: $passed passed, $failed failed, $not_rehearsed skipped (not rehearsed, listed above)"
 [ "${#problems[@]}" -eq 0 ] && [ "$failed" -eq 0 ]

@@ -52,3 +52,36 @@ else
 fi
 mkdir -p "${RECORD%/*}"
 printf '%s  %s\n' "$PIPEWORK_SHA256" "$CNLAB_PIPEWORK" >"$RECORD"
+
+# Pipework at this commit looks for a cgroup-v1 hierarchy with "devices" in
+# its mount options before it asks Docker for the container's process, and
+# stops with "Could not locate cgroup mount point" where there is none: hosts
+# with only cgroup v2 (Ubuntu 24.04, Debian 12). An empty named v1 hierarchy
+# satisfies that search; pipework finds no group of the container's name in
+# it and asks `docker inspect`, as it always does for Docker containers.
+COMPAT_MOUNT=/run/pipework-cgroup
+has_devices_hierarchy() {
+  awk '$3 == "cgroup" && $4 ~ /(^|[,=])devices(,|$)/ { found = 1 } END { exit !found }' /proc/mounts
+}
+if has_devices_hierarchy; then
+  say "a cgroup hierarchy pipework can search exists already"
+else
+  say "cgroup v2 only: mounting an empty named hierarchy at $COMPAT_MOUNT for pipework"
+  mkdir -p "$COMPAT_MOUNT"
+  mount -t cgroup -o none,name=devices cgroup "$COMPAT_MOUNT"
+  if has_systemd; then
+    # /run is emptied at boot: mount it again whenever the host starts.
+    cat >/etc/systemd/system/pipework-cgroup.service <<UNIT
+[Unit]
+Description=Empty named cgroup-v1 hierarchy that pipework searches (container-networks-lab)
+[Service]
+Type=oneshot
+RemainAfterExit=yes
+ExecStart=/bin/sh -c 'mkdir -p $COMPAT_MOUNT && (mountpoint -q $COMPAT_MOUNT || mount -t cgroup -o none,name=devices cgroup $COMPAT_MOUNT)'
+[Install]
+WantedBy=multi-user.target
+UNIT
+    systemctl daemon-reload
+    systemctl enable pipework-cgroup.service >/dev/null 2>&1
+  fi
+fi
