@@ -111,15 +111,21 @@ examples() {
     notices+=("examples: NOT LINTED - there is no examples/ folder yet")
     return 0
   fi
-  local found=0 dir name file
-  while IFS= read -r dir; do
+  local found=0 dir name file inside
+  local -a app_dirs
+  mapfile -t app_dirs < <(find examples -name cdk.json -not -path '*/node_modules/*' -not -path '*/cdk.out*' -printf '%h\n' | sort)
+  for dir in "${app_dirs[@]}"; do
     found=1
     name="example-$(basename "$dir")"
     synth "$name" "$dir" && lint_set "$name"
-  done < <(find examples -name cdk.json -not -path '*/node_modules/*' -not -path '*/cdk.out*' -printf '%h\n' | sort)
+  done
   while IFS= read -r file; do
-    # Apps inside a cdk.json folder were synthesized above.
-    [ -f "$(dirname "$file")/cdk.json" ] && continue
+    # Apps inside a cdk.json folder (at any depth) were synthesized above.
+    inside=0
+    for dir in "${app_dirs[@]}"; do
+      case "$file" in "$dir"/*) inside=1 ;; esac
+    done
+    [ "$inside" -eq 1 ] && continue
     grep -q '\.synth()' "$file" || continue
     found=1
     name="example-$(basename "$file" .ts)"
