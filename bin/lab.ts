@@ -12,7 +12,8 @@ runLabCli(process.argv.slice(2), {
   stdout: (text) => process.stdout.write(text),
   stderr: (line) => process.stderr.write(`${line}\n`),
   env: process.env,
-  repositoryRoot: path.resolve(__dirname, '..'),
+  // bin/ in a clone, dist/bin/ once compiled: the package root either way.
+  repositoryRoot: path.resolve(__dirname, path.basename(path.dirname(__dirname)) === 'dist' ? '../..' : '..'),
 }).then(
   (code) => { process.exitCode = code; },
   (error: Error) => {

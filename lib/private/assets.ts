@@ -4,9 +4,10 @@ import * as path from 'path';
 /**
  * The package's own `assets/` folder: the shell scripts, images and lab steps
  * that ship with container-networks-lab. Resolved from this file's location,
- * so it works from a clone (lib/private/*.ts run by tsx or ts-jest) and from
- * an npm install (dist/lib/private/*.js next to dist/../assets is not used:
- * the package publishes lib/ and assets/ side by side).
+ * so it works from a clone (lib/private/assets.ts run by tsx or ts-jest: two
+ * levels up) and from the compiled code in a build or an npm install
+ * (dist/lib/private/assets.js: three levels up; the package ships dist/ and
+ * assets/ side by side, see "files" in package.json).
  */
 export function assetsDirectory(): string {
   // lib/private -> package root; when compiled to dist/lib/private, also try two more levels up.
