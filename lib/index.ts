@@ -8,7 +8,10 @@ export * from './host/host-component';
 export * from './host/lab-host';
 export * from './topology/single-host';
 export * from './topology/multi-host';
-export * from './steps/document-content';
+// Step documents: the types and helpers a workshop author may need; the rest of
+// document-content.ts (script composition, file reading) stays internal.
+export { composeDocumentContent, HELPERS_SOURCE_LINE, STEP_ACTIONS } from './steps/document-content';
+export type { CommandDocumentContent, DocumentContentInput, StepAction, StepParameter } from './steps/document-content';
 export * from './steps/lab-step-definition';
 export * from './steps/lab-step';
 export * from './stacks/workshop-stack';
