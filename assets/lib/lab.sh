@@ -157,3 +157,35 @@ userspace_datapath_fixup() {
     nsenter --target "$pid" --net ethtool -K "$iface" tx off >/dev/null
   fi
 }
+
+# remove_labelled STEP: remove the containers, then the networks, labelled as
+# made by step STEP (e.g. 03): what an earlier run of that step left behind.
+remove_labelled() {
+  local step=$1 ids
+  ids=$(docker ps -aq --filter "label=$CNLAB_LABEL=$step")
+  if [ -n "$ids" ]; then
+    # shellcheck disable=SC2086 # one id per word
+    docker rm -f $ids >/dev/null
+  fi
+  ids=$(docker network ls -q --filter "label=$CNLAB_LABEL=$step")
+  if [ -n "$ids" ]; then
+    # shellcheck disable=SC2086 # one id per word
+    docker network rm $ids >/dev/null
+  fi
+}
+
+# host_number ADDRESSES: this host's position (1, 2, ...) in a comma-separated
+# list of IPv4 addresses, found by matching the host's own addresses; 0 when
+# none of them is in the list.
+host_number() {
+  local -a addresses
+  local mine i number=0
+  IFS=, read -r -a addresses <<<"$1"
+  mine=$(ip -o -4 addr show | awk '{print $4}')
+  for i in "${!addresses[@]}"; do
+    if grep -qx "${addresses[$i]}/[0-9]*" <<<"$mine"; then
+      number=$((i + 1))
+    fi
+  done
+  echo "$number"
+}

@@ -11,16 +11,7 @@ compose_file=$work/compose.yaml
 
 # Start clean: remove what an earlier run of this step left behind (the
 # same as reset.sh: containers and networks carrying this step's label).
-old=$(docker ps -aq --filter "label=$CNLAB_LABEL=03")
-if [ -n "$old" ]; then
-  # shellcheck disable=SC2086 # one id per word
-  docker rm -f $old >/dev/null
-fi
-old=$(docker network ls -q --filter "label=$CNLAB_LABEL=03")
-if [ -n "$old" ]; then
-  # shellcheck disable=SC2086 # one id per word
-  docker network rm $old >/dev/null
-fi
+remove_labelled 03
 ip link del s3veth-left 2>/dev/null || true
 rm -f "$compose_file"
 mkdir -p "$work"

@@ -36,16 +36,7 @@ docker_restart() {
 
 section "Step 4 reset"
 say "removing the containers and networks labelled $CNLAB_LABEL=04"
-old=$(docker ps -aq --filter "label=$CNLAB_LABEL=04")
-if [ -n "$old" ]; then
-  # shellcheck disable=SC2086 # one id per word
-  docker rm -f $old >/dev/null
-fi
-old=$(docker network ls -q --filter "label=$CNLAB_LABEL=04")
-if [ -n "$old" ]; then
-  # shellcheck disable=SC2086 # one id per word
-  docker network rm $old >/dev/null
-fi
+remove_labelled 04
 
 if [ ! -e "$backup" ]; then
   say "no $backup: the daemon settings were not changed by step 4"

@@ -19,16 +19,7 @@ show_sh() {
 }
 
 # Start clean: remove the containers and networks an earlier run left behind.
-old=$(docker ps -aq --filter "label=$CNLAB_LABEL=04")
-if [ -n "$old" ]; then
-  # shellcheck disable=SC2086 # one id per word
-  docker rm -f $old >/dev/null
-fi
-old=$(docker network ls -q --filter "label=$CNLAB_LABEL=04")
-if [ -n "$old" ]; then
-  # shellcheck disable=SC2086 # one id per word
-  docker network rm $old >/dev/null
-fi
+remove_labelled 04
 
 section "1. Daemon-wide settings: the default bridge's address (bip) and the containers' MTU"
 if [ ! -e "$backup" ]; then

@@ -8,13 +8,7 @@ HOSTS=${HOSTS:-}
 RUN="sudo HOSTS=... TUNNEL_TYPE=... $CNLAB_HOME/steps/06-across-hosts/run.sh"
 [ -n "$HOSTS" ] || fail "HOSTS is empty: pass the private IPv4 addresses of the multi-host hosts, comma-separated, in host order (stack output MultiHostAddresses), e.g. sudo HOSTS=10.0.1.11,10.0.1.12 $CNLAB_HOME/steps/06-across-hosts/check.sh."
 IFS=, read -r -a hosts <<<"$HOSTS"
-my_addrs=$(ip -o -4 addr show | awk '{print $4}')
-index=0
-for i in "${!hosts[@]}"; do
-  if grep -qx "${hosts[$i]}/[0-9]*" <<<"$my_addrs"; then
-    index=$((i + 1))
-  fi
-done
+index=$(host_number "$HOSTS")
 [ "$index" -gt 0 ] || fail "none of this host's addresses is in HOSTS=$HOSTS: pass the multi-host hosts' private addresses (stack output MultiHostAddresses)."
 
 ovs-vsctl br-exists br-tun 2>/dev/null || fail "there is no Open vSwitch bridge br-tun on this host (host $index): run the step first ($RUN)."

@@ -20,14 +20,8 @@ esac
 
 # Which host am I? The position of one of my own addresses in HOSTS (1, 2, ...).
 IFS=, read -r -a hosts <<<"$HOSTS"
-my_addrs=$(ip -o -4 addr show | awk '{print $4}')
-index=0
-for i in "${!hosts[@]}"; do
-  if grep -qx "${hosts[$i]}/[0-9]*" <<<"$my_addrs"; then
-    index=$((i + 1))
-  fi
-done
-[ "$index" -gt 0 ] || fail "none of this host's addresses ($(paste -sd ' ' <<<"$my_addrs")) is in HOSTS=$HOSTS: pass the private addresses of the multi-host hosts (stack output MultiHostAddresses)."
+index=$(host_number "$HOSTS")
+[ "$index" -gt 0 ] || fail "none of this host's addresses ($(ip -o -4 addr show | awk '{print $4}' | paste -sd ' ')) is in HOSTS=$HOSTS: pass the private addresses of the multi-host hosts (stack output MultiHostAddresses)."
 self=${hosts[$((index - 1))]}
 underlay=$(ip -o -4 addr show | awk -v a="$self" 'index($4, a "/") == 1 && !found++ {print $2}')
 underlay_mtu=$(ip -o link show dev "$underlay" | sed -n 's/.* mtu \([0-9]*\) .*/\1/p')
