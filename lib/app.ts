@@ -1,8 +1,10 @@
-import { App, Validations } from 'aws-cdk-lib';
+import { Annotations, App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { parseWorkshopConfig, WorkshopConfig } from './config';
+import { ExpiryDeleterRole, expiryTime } from './expiry/lab-expiry';
 import { FixedLinuxImage } from './host/fixed-linux-image';
 import { AttendeeStack } from './stacks/attendee-stack';
+import { addWorkshopStudioParameters, workshopStudioSynthesizer } from './stacks/synthesizers';
 import { WorkshopStack } from './stacks/workshop-stack';
 
 /** What {@link buildWorkshopApp} added to the app. */
@@ -13,6 +15,8 @@ export interface WorkshopApp {
   readonly workshop: WorkshopStack;
   /** One stack per attendee, in the order given. */
   readonly attendees: readonly AttendeeStack[];
+  /** When the attendees' labs expire (UTC): expiresAt, or the synth time plus expiresAfterHours rounded up to the hour. */
+  readonly expiresAt: Date;
 }
 
 /** Options of {@link buildWorkshopApp}. */
@@ -27,6 +31,13 @@ export interface BuildWorkshopAppOptions {
    * @default - the package's built-in steps, assets/steps/
    */
   readonly stepsDirectory?: string;
+  /**
+   * The clock expiresAfterHours counts from. `cdk deploy` synthesizes just
+   * before deploying, so the default, the time of the synth, is the time of
+   * the deployment; tests pass a fixed time.
+   * @default - now
+   */
+  readonly now?: Date;
 }
 
 /**
@@ -36,7 +47,17 @@ export interface BuildWorkshopAppOptions {
  */
 export function buildWorkshopApp(app: App, options: BuildWorkshopAppOptions = {}): WorkshopApp {
   const config = parseWorkshopConfig(app.node.getAllContext());
-  const workshop = new WorkshopStack(app, config.workshopName, { workshopName: config.workshopName, stepsDirectory: options.stepsDirectory });
+  const now = options.now ?? new Date();
+  const expiresAt = config.expiresAt ?? expiryTime(now, config.expiresAfterHours);
+  // Workshop Studio: no bootstrap in the participant accounts (see docs/organiser-runbook.md).
+  const synthesizer = config.workshopStudio ? workshopStudioSynthesizer : () => undefined;
+  const workshop = new WorkshopStack(app, config.workshopName, {
+    workshopName: config.workshopName, stepsDirectory: options.stepsDirectory, synthesizer: synthesizer(),
+  });
+  // Deleting an expired attendee stack needs a role that outlives it: one, in the workshop stack.
+  const deleteRole = config.expiryAction === 'delete'
+    ? new ExpiryDeleterRole(workshop, 'ExpiryDeleter', { workshopName: config.workshopName }).role
+    : undefined;
   const attendees = config.attendees.map((attendee) => {
     const stack = new AttendeeStack(app, `${config.workshopName}-${attendee}`, {
       vpc: workshop.vpc,
@@ -50,12 +71,23 @@ export function buildWorkshopApp(app: App, options: BuildWorkshopAppOptions = {}
       multiHostCount: config.multiHostCount,
       topologies: config.topologies,
       stepsDirectory: options.stepsDirectory,
+      expiry: { expiresAt, action: config.expiryAction, deleteRole },
+      synthesizer: synthesizer(),
     });
+    if (expiresAt.getTime() <= now.getTime()) {
+      Annotations.of(stack).addWarningV2('cnlab:expiresAtPast',
+        `expiresAt ${expiresAt.toISOString()} is not in the future: the expiry schedule will never run (fine for cdk destroy).`);
+    }
     stack.addStackDependency(workshop, 'attendee hosts live in the workshop network');
     return stack;
   });
+  if (config.workshopStudio) {
+    for (const stack of [workshop, ...attendees]) {
+      addWorkshopStudioParameters(stack);
+    }
+  }
   if (options.nag ?? true) {
     Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   }
-  return { config, workshop, attendees };
+  return { config, workshop, attendees, expiresAt };
 }

@@ -1,4 +1,5 @@
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { DEFAULT_EXPIRES_AFTER_HOURS, EXPIRES_AFTER_HOURS_RANGE, ExpiryAction, EXPIRY_ACTIONS } from './expiry/lab-expiry';
 import { HostOs, HOST_OSES } from './host/host-os';
 
 /** Which topologies an attendee gets. */
@@ -27,6 +28,14 @@ export interface WorkshopConfig {
   readonly multiHostCount: number;
   /** Which topologies each attendee gets. */
   readonly topologies: readonly TopologyKind[];
+  /** Hours after the deployment that the attendees' labs expire (used when expiresAt is not given). */
+  readonly expiresAfterHours: number;
+  /** A fixed expiry time (context expiresAt), or undefined to count expiresAfterHours from the deployment. */
+  readonly expiresAt?: Date;
+  /** What expiry does: stop the hosts, or delete the attendee stacks. */
+  readonly expiryAction: ExpiryAction;
+  /** Whether to synthesize for AWS Workshop Studio (no bootstrap; assets in ${AssetsBucketName}/${AssetsBucketPrefix}). */
+  readonly workshopStudio: boolean;
 }
 
 /** Defaults used when a context key is not given. */
@@ -37,6 +46,8 @@ export const CONFIG_DEFAULTS = {
   hostOs: 'ubuntu-24.04' as HostOs,
   multiHostCount: 2,
   topologies: 'single,multi',
+  expiresAfterHours: DEFAULT_EXPIRES_AFTER_HOURS,
+  expiryAction: 'stop' as ExpiryAction,
 } as const;
 
 /** The context keys this app reads. Any other plain key is a typo and fails the synth. */
@@ -50,6 +61,10 @@ export const CONTEXT_KEYS = [
   'multiHostCount',
   'topologies',
   'amiId',
+  'expiresAfterHours',
+  'expiresAt',
+  'expiryAction',
+  'workshopStudio',
 ] as const;
 
 /** Lowest and highest number of hosts of the multi-host topology. */
@@ -162,6 +177,30 @@ export function parseWorkshopConfig(context: Record<string, unknown>): WorkshopC
     invalid('topologies', topologiesText, topologyRule);
   }
 
+  const hoursText = text('expiresAfterHours') ?? String(CONFIG_DEFAULTS.expiresAfterHours);
+  const expiresAfterHours = Number(hoursText);
+  if (!/^\d+$/.test(hoursText) || expiresAfterHours < EXPIRES_AFTER_HOURS_RANGE.min || expiresAfterHours > EXPIRES_AFTER_HOURS_RANGE.max) {
+    invalid('expiresAfterHours', hoursText,
+      `a whole number of hours from ${EXPIRES_AFTER_HOURS_RANGE.min} to ${EXPIRES_AFTER_HOURS_RANGE.max}`);
+  }
+  const expiresAtText = text('expiresAt');
+  let expiresAt: Date | undefined;
+  if (expiresAtText !== undefined && expiresAtText !== '') {
+    expiresAt = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?Z$/.test(expiresAtText) ? new Date(expiresAtText) : undefined;
+    if (!expiresAt || Number.isNaN(expiresAt.getTime()) || expiresAt.toISOString().slice(0, 16) !== expiresAtText.slice(0, 16)) {
+      invalid('expiresAt', expiresAtText, 'a UTC time written yyyy-mm-ddThh:mm[:ss]Z, e.g. 2026-05-04T18:00:00Z');
+      expiresAt = undefined;
+    }
+  }
+  const expiryAction = text('expiryAction') ?? CONFIG_DEFAULTS.expiryAction;
+  if (!(EXPIRY_ACTIONS as readonly string[]).includes(expiryAction)) {
+    invalid('expiryAction', expiryAction, EXPIRY_ACTIONS.join(' or '));
+  }
+  const workshopStudioText = text('workshopStudio') ?? 'false';
+  if (workshopStudioText !== 'true' && workshopStudioText !== 'false') {
+    invalid('workshopStudio', workshopStudioText, 'true or false');
+  }
+
   if (errors.length > 0) {
     throw new Error(`The workshop settings are not valid:\n  ${errors.join('\n  ')}`);
   }
@@ -176,6 +215,10 @@ export function parseWorkshopConfig(context: Record<string, unknown>): WorkshopC
     amiId: amiId === '' ? undefined : amiId,
     multiHostCount,
     topologies: TOPOLOGY_KINDS.filter((kind) => topologies.includes(kind)),
+    expiresAfterHours,
+    expiresAt,
+    expiryAction: expiryAction as ExpiryAction,
+    workshopStudio: workshopStudioText === 'true',
   };
 }
 

@@ -32,7 +32,8 @@ function shapeOf(template: Record<string, any>): Record<string, any> {
 
 describe('the default app (built-in assets, default context)', () => {
   const app = newApp();
-  const built = buildWorkshopApp(app);
+  // A fixed clock: the expiry time (8 hours after it) is part of the templates.
+  const built = buildWorkshopApp(app, { now: new Date('2026-05-04T08:00:00Z') });
 
   test('stacks: the workshop and one attendee', () => {
     expect([built.workshop, ...built.attendees].map((stack) => stack.stackName))

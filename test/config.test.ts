@@ -58,7 +58,15 @@ describe('parseWorkshopConfig', () => {
     ['workshopName', 'Container_Networks', `Invalid context 'workshopName': "Container_Networks"`],
     ['workshopName', 'aws-lab', 'not starting with aws, amazon or amzn'],
     ['amiId', 'ami-xyz', `Invalid context 'amiId': "ami-xyz" — allowed: an AMI id such as ami-0123456789abcdef0`],
-    ['attendee', 'alice', `Unknown context 'attendee' — allowed keys: workshopName, attendees, sshCidr, allowSshFromAnywhere, instanceType, hostOs, multiHostCount, topologies, amiId.`],
+    ['expiresAfterHours', '0', `Invalid context 'expiresAfterHours': "0" — allowed: a whole number of hours from 1 to 168.`],
+    ['expiresAfterHours', '169', `Invalid context 'expiresAfterHours': "169"`],
+    ['expiresAfterHours', '1.5', `Invalid context 'expiresAfterHours': "1.5"`],
+    ['expiresAt', '2026-05-04 18:00', `Invalid context 'expiresAt': "2026-05-04 18:00" — allowed: a UTC time written yyyy-mm-ddThh:mm[:ss]Z`],
+    ['expiresAt', '2026-05-04T18:00:00+02:00', `Invalid context 'expiresAt'`],
+    ['expiresAt', '2026-02-30T18:00:00Z', `Invalid context 'expiresAt'`],
+    ['expiryAction', 'terminate', `Invalid context 'expiryAction': "terminate" — allowed: stop or delete.`],
+    ['workshopStudio', 'yes', `Invalid context 'workshopStudio': "yes" — allowed: true or false.`],
+    ['attendee', 'alice', `Unknown context 'attendee' — allowed keys: workshopName, attendees, sshCidr, allowSshFromAnywhere, instanceType, hostOs, multiHostCount, topologies, amiId, expiresAfterHours, expiresAt, expiryAction, workshopStudio.`],
   ])('rejects %s=%j', (key, value, message) => {
     expect(() => parseWorkshopConfig({ [key]: value })).toThrow(message);
   });

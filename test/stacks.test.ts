@@ -54,6 +54,7 @@ describe('AttendeeStack', () => {
     }
     const outputs = template.toJSON().Outputs;
     expect(Object.keys(outputs).sort()).toEqual([
+      'CostPerHour', 'ExpiresAt',
       'MultiHost1InstanceId', 'MultiHost1PrivateIp', 'MultiHost1PublicIp', 'MultiHost1SessionUrl',
       'MultiHost2InstanceId', 'MultiHost2PrivateIp', 'MultiHost2PublicIp', 'MultiHost2SessionUrl',
       'MultiHostAddresses',

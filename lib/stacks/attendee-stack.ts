@@ -1,9 +1,12 @@
 import { CfnOutput, Fn, Stack, StackProps, Tags, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { attendeeHourUsd, DEFAULT_ROOT_VOLUME_GIB, formatUsd, PRICES_CHECKED, PRICES_REGION, stoppedHostHourUsd } from '../cost/prices';
+import { atExpressionTime, EXPIRES_AT_TAG, ExpiryAction, EXPIRY_ACTIONS, LabExpiry } from '../expiry/lab-expiry';
 import { ATTENDEE_NAME_PATTERN, MULTI_HOST_COUNT_RANGE, TopologyKind, TOPOLOGY_KINDS, WORKSHOP_NAME_PATTERN, ipv4CidrProblem } from '../config';
 import { HostComponent } from '../host/host-component';
-import { LabHost } from '../host/lab-host';
+import { DEFAULT_INSTANCE_TYPE, LabHost } from '../host/lab-host';
 import { HostOs } from '../host/host-os';
 import { MultiHostTopology } from '../topology/multi-host';
 import { SingleHostTopology } from '../topology/single-host';
@@ -69,6 +72,28 @@ export interface AttendeeStackProps extends StackProps {
    * @default - the package's assets/host/user-data.sh
    */
   readonly userDataFile?: string;
+  /**
+   * When and how the attendee's lab ends by itself (a one-time EventBridge
+   * Scheduler schedule, see LabExpiry), also written in the `expires-at` tag.
+   * @default - no expiry: the hosts run until the stack is deleted
+   */
+  readonly expiry?: AttendeeExpiry;
+}
+
+/** When and how an attendee's lab expires. */
+export interface AttendeeExpiry {
+  /** The time (whole seconds, UTC). */
+  readonly expiresAt: Date;
+  /**
+   * 'stop' stops the hosts (volumes kept, a few cents a day); 'delete' deletes the stack.
+   * @default 'stop'
+   */
+  readonly action?: ExpiryAction;
+  /**
+   * 'delete': the role CloudFormation deletes the stack with (ExpiryDeleterRole, in another stack).
+   * @default - none (required for 'delete')
+   */
+  readonly deleteRole?: iam.IRole;
 }
 
 /** Tag naming a host's topology (single or multi). */
@@ -115,6 +140,17 @@ export class AttendeeStack extends Stack {
     const topologies = props.topologies ?? TOPOLOGY_KINDS;
     if (topologies.length === 0 || topologies.some((kind) => !TOPOLOGY_KINDS.includes(kind))) {
       errors.push(`'topologies' is ${JSON.stringify(topologies)}; allowed: a non-empty list of ${TOPOLOGY_KINDS.join(', ')}`);
+    }
+    if (props.expiry) {
+      const action = props.expiry.action ?? 'stop';
+      if (Number.isNaN(props.expiry.expiresAt.getTime())) {
+        errors.push(`'expiry.expiresAt' is not a valid date`);
+      }
+      if (!EXPIRY_ACTIONS.includes(action)) {
+        errors.push(`'expiry.action' is ${JSON.stringify(action)}; allowed: ${EXPIRY_ACTIONS.join(', ')}`);
+      } else if (action === 'delete' && !props.expiry.deleteRole) {
+        errors.push(`'expiry.deleteRole' is missing; the delete action needs the role CloudFormation deletes the stack with (ExpiryDeleterRole, in the workshop stack)`);
+      }
     }
     if (errors.length > 0) {
       throw new Error(`AttendeeStack ${id}: ${errors.join('; ')}.`);
@@ -176,6 +212,32 @@ export class AttendeeStack extends Stack {
         host.allowSshAccessFrom(ec2.Peer.ipv4(props.sshCidr));
       }
       this.addHostOutputs(host, props.sshCidr !== undefined);
+    }
+    const instanceType = (props.instanceType ?? new ec2.InstanceType(DEFAULT_INSTANCE_TYPE)).toString();
+    const perHour = attendeeHourUsd(instanceType, hosts.length);
+    new CfnOutput(this, 'CostPerHour', {
+      description: `What this attendee's ${hosts.length} running host(s) cost per hour: ${instanceType} on demand + ${DEFAULT_ROOT_VOLUME_GIB} GiB gp3 + public IPv4 each (${PRICES_REGION} list prices of ${PRICES_CHECKED}, lib/cost/prices.ts)`,
+      value: perHour === undefined
+        ? `unknown: ${instanceType} is not in lib/cost/prices.ts`
+        : `${formatUsd(perHour)} per hour running, ${formatUsd(stoppedHostHourUsd() * hosts.length)} per hour stopped`,
+    });
+    if (props.expiry) {
+      const action = props.expiry.action ?? 'stop';
+      const expiresAt = props.expiry.expiresAt.toISOString().replace(/\.\d{3}Z$/, 'Z');
+      new LabExpiry(this, 'Expiry', {
+        expiresAt: atExpressionTime(props.expiry.expiresAt),
+        action,
+        instances: hosts,
+        deleteRole: props.expiry.deleteRole,
+        // Named after the stack (unique in the region), which the deleter role's policy expects.
+        scheduleName: /^[0-9A-Za-z._-]{1,64}$/.test(this.stackName) ? this.stackName : undefined,
+      });
+      // Not on the key pair: changing any property of an AWS::EC2::KeyPair replaces it, and with it every host.
+      Tags.of(this).add(EXPIRES_AT_TAG, expiresAt, { excludeResourceTypes: ['AWS::EC2::KeyPair'] });
+      new CfnOutput(this, 'ExpiresAt', {
+        description: action === 'stop' ? 'When the hosts are stopped (UTC); start them again in the EC2 console' : 'When this stack is deleted (UTC)',
+        value: `${expiresAt} (${action})`,
+      });
     }
     if (this.keyPair) {
       new CfnOutput(this, 'SshKeyCommand', {
