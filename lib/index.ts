@@ -17,3 +17,7 @@ export * from './steps/lab-step';
 export * from './stacks/workshop-stack';
 export * from './stacks/attendee-stack';
 export * from './host/fixed-linux-image';
+export * from './cost/prices';
+export * from './expiry/lab-expiry';
+export * from './stacks/synthesizers';
+export * from './stacks/self-contained-stack';
