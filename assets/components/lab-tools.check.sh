@@ -5,7 +5,7 @@ set -euo pipefail
 . "${CNLAB_HOME:-/opt/container-networks}/lib/lab.sh"
 
 missing=()
-for tool in ip bridge brctl iptables tcpdump ping arping uuidgen jq curl conntrack openssl; do
+for tool in ip bridge brctl iptables tcpdump ping arping uuidgen jq curl conntrack openssl ethtool; do
   command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
 done
 if [ "${#missing[@]}" -gt 0 ]; then
@@ -13,4 +13,4 @@ if [ "${#missing[@]}" -gt 0 ]; then
 fi
 [ -s /etc/ssl/certs/ca-certificates.crt ] ||
   fail "no CA bundle at /etc/ssl/certs/ca-certificates.crt; try: apt-get install --reinstall ca-certificates"
-pass "lab tools present (ip, bridge, brctl, iptables, tcpdump, ping, arping, uuidgen, jq, curl, conntrack, openssl)"
+pass "lab tools present (ip, bridge, brctl, iptables, tcpdump, ping, arping, uuidgen, jq, curl, conntrack, openssl, ethtool)"

@@ -14,8 +14,9 @@ set -euo pipefail
 #   jq              reading docker inspect output
 #   curl, ca-certificates, openssl   HTTP(S) tests and TLS certificates
 #   conntrack       the NAT connection table behind published ports
+#   ethtool         a NIC's offload settings (checksum offload and tunnels)
 LAB_TOOLS=(iproute2 bridge-utils iptables tcpdump iputils-ping iputils-arping
-  uuid-runtime jq curl conntrack ca-certificates openssl)
+  uuid-runtime jq curl conntrack ca-certificates openssl ethtool)
 
 section "lab-tools: host network tools"
 apt_install "${LAB_TOOLS[@]}"
