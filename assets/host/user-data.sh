@@ -60,7 +60,14 @@ step "aws-cfn-bootstrap (cfn-init, cfn-signal) into /opt/aws/cfn-bootstrap"
 if [ ! -x /opt/aws/bin/cfn-signal ]; then
   # A failure in this block cannot be signalled (no cfn-signal yet): the
   # creation policy times out instead. The log above says what went wrong.
-  apt_get update || give_up "apt-get update"
+  # At first boot apt's own timers may hold the package lists for a while
+  # (DPkg::Lock::Timeout covers only the dpkg lock): try for five minutes.
+  updated=no
+  for _ in $(seq 30); do
+    if apt_get update; then updated=yes; break; fi
+    sleep 10
+  done
+  [ "$updated" = yes ] || give_up "apt-get update"
   apt_get install -y --no-install-recommends python3-venv python3-pip curl ca-certificates ||
     give_up "python3-venv install"
   python3 -m venv /opt/aws/cfn-bootstrap || give_up "cfn-bootstrap venv"

@@ -73,14 +73,19 @@ not_rehearsed() {
 # retry TIMES COMMAND...: run COMMAND until it succeeds, at most TIMES times,
 # one second apart (services take a moment to start listening).
 retry() {
-  local times=$1 n=1
-  shift
+  retry_every 1 "$@"
+}
+
+# retry_every SECONDS TIMES COMMAND...: like retry, with SECONDS between tries.
+retry_every() {
+  local pause=$1 times=$2 n=1
+  shift 2
   until "$@"; do
     if [ "$n" -ge "$times" ]; then
       return 1
     fi
     n=$((n + 1))
-    sleep 1
+    sleep "$pause"
   done
 }
 
@@ -134,7 +139,9 @@ apt_install() {
   fi
   if [ -z "$(find "$stamp" -mmin -60 2>/dev/null)" ]; then
     say "apt-get update"
-    apt-get -o DPkg::Lock::Timeout=300 update -q
+    # At first boot apt's own timers may hold the package lists for a while;
+    # DPkg::Lock::Timeout covers only the dpkg lock, so try again.
+    retry_every 10 30 apt-get -o DPkg::Lock::Timeout=300 update -q
     mkdir -p "${stamp%/*}" && touch "$stamp"
   fi
   say "installing: ${missing[*]}"

@@ -40,7 +40,7 @@ show iptables -S DOCKER-USER
 section "5. A container: its own network namespace, cabled to docker0 by a veth pair"
 show docker run -d --name s1-web --label "$CNLAB_LABEL=01" "$(lab_image hello)"
 web_pid=$(docker inspect --format '{{.State.Pid}}' s1-web)
-web_ip=$(docker inspect --format '{{.NetworkSettings.IPAddress}}' s1-web)
+web_ip=$(docker inspect --format '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}' s1-web)
 say "s1-web has process id $web_pid on the host and address $web_ip"
 say "the hello image has no shell and no tools, so bring the host's ip command into the container's network namespace:"
 show nsenter --target "$web_pid" --net ip addr

@@ -14,7 +14,7 @@ host_ip=$(ip -4 -o addr show scope global | grep -Ev ': (docker0|br-[0-9a-f]{12}
 
 section "1. Publish a port: -p HOST_PORT:CONTAINER_PORT"
 show docker run -d --name s2-web --label "$CNLAB_LABEL=02" -p 8002:8080 "$(lab_image hello)"
-web_ip=$(docker inspect --format '{{.NetworkSettings.IPAddress}}' s2-web)
+web_ip=$(docker inspect --format '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}' s2-web)
 show docker port s2-web
 say "Docker wrote a DNAT rule: traffic to port 8002 of any host address goes to $web_ip:8080"
 show iptables -t nat -S DOCKER

@@ -119,7 +119,7 @@ printf '\n$ %s\n' "tcpdump -ni $capture_if -c 4 -v '$capture'    (in the backgro
 timeout 10 tcpdump -ni "$capture_if" -c 4 -v "$capture" >"$capture_file" 2>&1 &
 tcpdump_pid=$!
 sleep 1
-show docker exec s6-client ping -c 3 -i 0.3 "$peer_web"
+show docker exec s6-client ping -c 3 -i 0.3 "$peer_web" || say "no answer from $peer_web: has the step run on that host too?"
 wait "$tcpdump_pid" || true
 cat "$capture_file"
 rm -f "$capture_file"
