@@ -32,20 +32,21 @@ function differences(a: unknown, b: unknown, path = ''): string[] {
 }
 
 const AMI = 'ami-0123456789abcdef0';
-const AMI_PARAMETER_TYPE = 'AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>';
+const AMI_RESOLVED_AT_LAUNCH = 'resolve:ssm:/aws/service/canonical/ubuntu/server/24.04/stable/current/amd64/hvm/ebs-gp3/ami-id';
 
 describe('the emulator option (context amiId)', () => {
   const unset = synthesize({});
   const set = synthesize({ amiId: AMI });
 
-  test('unset: hosts boot the OS vendor\'s current AMI, read from its public SSM parameter at deploy time', () => {
+  test('unset: hosts boot the OS vendor\'s current AMI, read from its public SSM parameter by EC2 at launch', () => {
     for (const [name, template] of Object.entries(unset).filter(([stackName]) => stackName !== 'container-networks')) {
-      const amiParameters = Object.entries(template.Parameters ?? {}).filter(([, parameter]: [string, any]) => parameter.Type === AMI_PARAMETER_TYPE);
-      expect(amiParameters.map(([, parameter]: [string, any]) => parameter.Default)).toEqual(['/aws/service/canonical/ubuntu/server/24.04/stable/current/amd64/hvm/ebs-gp3/ami-id']);
+      // Only the bootstrap version parameter: no AMI parameter that a stack update would re-read.
+      const ssmParameters = Object.values(template.Parameters ?? {}).filter((parameter: any) => String(parameter.Type).startsWith('AWS::SSM::Parameter::Value'));
+      expect(ssmParameters.map((parameter: any) => parameter.Default)).toEqual(['/cdk-bootstrap/hnb659fds/version']);
       const instances = Object.values(template.Resources).filter((resource: any) => resource.Type === 'AWS::EC2::Instance');
       expect(instances).toHaveLength(3);
       for (const instance of instances as any[]) {
-        expect(instance.Properties.ImageId).toEqual({ Ref: amiParameters[0][0] });
+        expect(instance.Properties.ImageId).toEqual(AMI_RESOLVED_AT_LAUNCH);
       }
       expect(JSON.stringify(template)).not.toMatch(/"ami-[0-9a-f]+"/);
       expect(name).toMatch(/^container-networks-(alice|bob)$/);
@@ -56,17 +57,20 @@ describe('the emulator option (context amiId)', () => {
     expect(synthesize({ amiId: null })).toEqual(unset);
   });
 
-  test('set: the only differences are each host\'s ImageId and the AMI parameter that is no longer needed', () => {
+  test('set: the only differences are each host\'s ImageId and the cfn-lint note that the resolve:ssm: id needed', () => {
     expect(Object.keys(set)).toEqual(Object.keys(unset));
     for (const name of Object.keys(unset)) {
       const before = unset[name];
       const after = set[name];
       const instanceIds = Object.keys(before.Resources).filter((id) => before.Resources[id].Type === 'AWS::EC2::Instance');
-      const amiParameterIds = Object.keys(before.Parameters ?? {}).filter((id) => before.Parameters[id].Type === AMI_PARAMETER_TYPE);
       const expected = [
-        ...amiParameterIds.map((id) => `Parameters.${id}`),
+        ...instanceIds.map((id) => `Resources.${id}.Metadata`),
         ...instanceIds.map((id) => `Resources.${id}.Properties.ImageId`),
       ].sort();
+      for (const id of instanceIds) {
+        expect(before.Resources[id].Metadata).toEqual({ 'cfn-lint': { config: { ignore_checks: ['E1152'] } } });
+        expect(after.Resources[id].Metadata).toBeUndefined();
+      }
       expect(differences(before, after).sort()).toEqual(expected);
       for (const id of instanceIds) {
         expect(after.Resources[id].Properties.ImageId).toBe(AMI);

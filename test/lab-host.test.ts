@@ -4,6 +4,7 @@ import * as path from 'path';
 import { Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { FixedLinuxImage } from '../lib/host/fixed-linux-image';
 import { HostComponent } from '../lib/host/host-component';
 import { LabHost, LabHostProps } from '../lib/host/lab-host';
 import { USER_DATA_LIMIT } from '../lib/host/private/user-data';
@@ -24,11 +25,24 @@ function only<T>(record: Record<string, T>): T {
 describe('LabHost', () => {
   test('boots the current Ubuntu 24.04 AMI from the public SSM parameter, t3.large by default', () => {
     const { template } = hostTemplate();
-    template.hasParameter('*', {
-      Type: 'AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>',
-      Default: '/aws/service/canonical/ubuntu/server/24.04/stable/current/amd64/hvm/ebs-gp3/ami-id',
+    template.hasResourceProperties('AWS::EC2::Instance', {
+      ImageId: 'resolve:ssm:/aws/service/canonical/ubuntu/server/24.04/stable/current/amd64/hvm/ebs-gp3/ami-id',
+      InstanceType: 't3.large',
     });
-    template.hasResourceProperties('AWS::EC2::Instance', { InstanceType: 't3.large' });
+  });
+
+  test('resolves the AMI parameter at launch, not through a template parameter a redeploy would re-read', () => {
+    const { template } = hostTemplate();
+    expect(template.findParameters('*', { Type: 'AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>' })).toEqual({});
+    expect(template.findParameters('*', { Default: Match.stringLikeRegexp('^/aws/service/') })).toEqual({});
+  });
+
+  test('tells cfn-lint that the resolve:ssm: ImageId is no AMI id (E1152), and only then', () => {
+    const { template } = hostTemplate();
+    template.hasResource('AWS::EC2::Instance', { Metadata: Match.objectLike({ 'cfn-lint': { config: { ignore_checks: ['E1152'] } } }) });
+    const pinned = hostTemplate({ machineImage: new FixedLinuxImage('ami-0123456789abcdef0') }).template;
+    const instance = only(pinned.findResources('AWS::EC2::Instance'));
+    expect(instance.Metadata?.['cfn-lint']).toBeUndefined();
   });
 
   test('requires IMDSv2 on the instance, with no launch template', () => {
@@ -51,8 +65,8 @@ describe('LabHost', () => {
 
   test('Debian 12: Debian AMI parameter, /dev/xvda root, admin user, HOST_OS in user data', () => {
     const { template, host } = hostTemplate({ hostOs: 'debian-12' });
-    template.hasParameter('*', { Default: '/aws/service/debian/release/12/latest/amd64' });
     template.hasResourceProperties('AWS::EC2::Instance', {
+      ImageId: 'resolve:ssm:/aws/service/debian/release/12/latest/amd64',
       BlockDeviceMappings: [Match.objectLike({ DeviceName: '/dev/xvda' })],
     });
     expect(host.sshUser).toBe('admin');

@@ -6,7 +6,7 @@ export const HOST_OSES: readonly HostOs[] = ['ubuntu-24.04', 'debian-12'];
 
 /** What the CDK side needs to know about a host operating system. */
 export interface HostOsFacts {
-  /** Public SSM parameter holding the current AMI id (resolved at deploy time, so synth needs no lookup). */
+  /** Public SSM parameter holding the current AMI id (resolved by EC2 at instance launch, so synth needs no lookup and redeploys keep the image). */
   readonly amiParameter: string;
   /**
    * Root device name of the AMI. A block device mapping on any other name adds

@@ -1,5 +1,5 @@
 import * as fs from 'fs';
-import { Aws, Duration, Lazy, Resource, Stack, Validations } from 'aws-cdk-lib';
+import { Aws, Duration, Lazy, Resource, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
@@ -28,7 +28,7 @@ export interface LabHostProps {
   /**
    * The image to boot instead of the OS's current public AMI (e.g. a pinned AMI, or one a local AWS emulator knows).
    * It must be the `hostOs` kind of system.
-   * @default - the current AMI from the OS vendor's public SSM parameter, resolved at deploy time
+   * @default - the OS vendor's public SSM parameter, resolved by EC2 at launch, so a newer AMI does not replace running hosts on a redeploy
    */
   readonly machineImage?: ec2.IMachineImage;
   /**
@@ -248,7 +248,9 @@ export class LabHost extends Resource implements ec2.IInstance {
       vpc: props.vpc,
       vpcSubnets: props.vpcSubnets ?? { subnetType: ec2.SubnetType.PUBLIC },
       instanceType: props.instanceType ?? new ec2.InstanceType(DEFAULT_INSTANCE_TYPE),
-      machineImage: props.machineImage ?? ec2.MachineImage.fromSsmParameter(facts.amiParameter, { os: ec2.OperatingSystemType.LINUX }),
+      // Resolved at launch, not through a template parameter: a parameter is re-read on every stack
+      // update, so a new vendor AMI would replace every host on an unrelated redeploy.
+      machineImage: props.machineImage ?? ec2.MachineImage.resolveSsmParameterAtLaunch(facts.amiParameter, { os: ec2.OperatingSystemType.LINUX }),
       securityGroup,
       role,
       keyPair: props.keyPair,
@@ -272,6 +274,15 @@ export class LabHost extends Resource implements ec2.IInstance {
       cfnInstance.node.addDependency(sharedFilesResource.resource);
     } else {
       cfnInstance.addMetadata('AWS::CloudFormation::Init', renderInitMetadata(files));
+    }
+    const imageId = cfnInstance.imageId;
+    if (imageId !== undefined && !Token.isUnresolved(imageId) && imageId.startsWith('resolve:ssm:')) {
+      // EC2 resolves `resolve:ssm:<parameter>` at launch; both linters only know AMI ids and flag it (E1152).
+      Validations.of(this.instance).acknowledge({
+        id: 'CloudFormation-Validate::E1152',
+        reason: 'ImageId is resolve:ssm:<parameter>, which EC2 resolves when it launches the instance (RunInstances accepts it); the check only knows ami-... ids.',
+      });
+      cfnInstance.addMetadata('cfn-lint', { config: { ignore_checks: ['E1152'] } });
     }
     cfnInstance.cfnOptions.creationPolicy = {
       resourceSignal: { count: 1, timeout: readinessTimeout.toIsoString() },
