@@ -55,9 +55,12 @@ export function buildWorkshopApp(app: App, options: BuildWorkshopAppOptions = {}
     workshopName: config.workshopName, stepsDirectory: options.stepsDirectory, synthesizer: synthesizer(),
   });
   // Deleting an expired attendee stack needs a role that outlives it: one, in the workshop stack.
-  const deleteRole = config.expiryAction === 'delete'
-    ? new ExpiryDeleterRole(workshop, 'ExpiryDeleter', { workshopName: config.workshopName }).role
-    : undefined;
+  // It is created and exported whatever the action (an unused role costs nothing): with delete the
+  // attendee stacks import its ARN, and an export that vanished when switching to stop would still
+  // be in use, failing the workshop stack's update. The workshop template is the same for both.
+  const deleter = new ExpiryDeleterRole(workshop, 'ExpiryDeleter', { workshopName: config.workshopName }).role;
+  workshop.exportValue(deleter.roleArn);
+  const deleteRole = config.expiryAction === 'delete' ? deleter : undefined;
   const attendees = config.attendees.map((attendee) => {
     const stack = new AttendeeStack(app, `${config.workshopName}-${attendee}`, {
       vpc: workshop.vpc,

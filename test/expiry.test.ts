@@ -108,10 +108,19 @@ describe('attendee expiry (default: stop, 8 hours after the synth)', () => {
     Annotations.fromStack(attendees[0]).hasWarning('*', Match.stringLikeRegexp('expiresAt 2026-05-01T00:00:00.000Z is not in the future'));
   });
 
-  test('the workshop stack has no schedule and no deleter role with the stop action', () => {
-    const workshop = Template.fromStack(fixtureApp().workshop);
-    workshop.resourceCountIs('AWS::Scheduler::Schedule', 0);
-    expect(JSON.stringify(workshop.toJSON())).not.toContain('cloudformation.amazonaws.com');
+  test('the workshop stack has no schedule; with the stop action no attendee stack imports the deleter role', () => {
+    const { workshop, attendees } = fixtureApp();
+    Template.fromStack(workshop).resourceCountIs('AWS::Scheduler::Schedule', 0);
+    expect(JSON.stringify(Template.fromStack(attendees[0]).toJSON())).not.toContain('ExpiryDeleter');
+  });
+
+  test('the workshop stack is the same for stop and delete (switching the action never removes an export in use)', () => {
+    const stop = Template.fromStack(fixtureApp({ expiryAction: 'stop', attendees: 'alice,bob' }).workshop).toJSON();
+    const del = Template.fromStack(fixtureApp({ expiryAction: 'delete', attendees: 'alice,bob' }).workshop).toJSON();
+    expect(stop).toEqual(del);
+    const exported = Object.values(stop.Outputs).filter((output: any) => JSON.stringify(output.Value).includes('ExpiryDeleterRole'));
+    expect(exported).toHaveLength(1);
+    expect((exported[0] as any).Export.Name).toMatch(/^container-networks:ExportsOutputFnGetAttExpiryDeleterRole/);
   });
 });
 
