@@ -29,6 +29,11 @@ describe('self-contained template (npm run template)', () => {
   const text = JSON.stringify(json);
   const template = Template.fromJSON(json);
 
+  test('stack tags in the cloud assembly manifest (applied by cdk deploy) hold no unresolved token', () => {
+    expect(artifact.tags).toEqual({ workshop: 'container-networks' });
+    expect(JSON.stringify(app.synth().getStackByName('ContainerNetworksLab').tags)).not.toContain('${Token');
+  });
+
   test('no asset and no bootstrap reference: deployable from the console in any account', () => {
     expect(artifact.assets).toEqual([]);
     for (const marker of BOOTSTRAP_MARKERS) {

@@ -125,7 +125,9 @@ export class SelfContainedLabStack extends Stack {
       new CfnCondition(this, name, { expression: Fn.conditionAnd(a, b) });
 
     Tags.of(this).add('workshop', workshopName);
-    Tags.of(this).add('attendee', Aws.STACK_NAME);
+    // Token-valued tags go on the resources only: as stack tags (the cloud assembly manifest, which
+    // `cdk deploy` applies) they would be the unresolved text ${Token[...]}.
+    Tags.of(this).add('attendee', Aws.STACK_NAME, { excludeResourceTypes: ['aws:cdk:stack'] });
 
     // --- the workshop part: network and documents
     const network = new LabNetwork(this, 'Network');
@@ -187,7 +189,7 @@ export class SelfContainedLabStack extends Stack {
     this.hosts = hosts;
     // Not on the key pair: changing any property of an AWS::EC2::KeyPair replaces it, and with it every host.
     Tags.of(this).add(EXPIRES_AT_TAG, Fn.conditionIf(hasExpiry.logicalId, Fn.join('', [expiresAt.valueAsString, 'Z']), 'never').toString(),
-      { excludeResourceTypes: ['AWS::EC2::KeyPair'] });
+      { excludeResourceTypes: ['AWS::EC2::KeyPair', 'aws:cdk:stack'] });
 
     new CfnOutput(this, 'MultiHostAddresses', {
       description: 'Private IPv4 addresses of the multi-host topology, in host order: the HOSTS parameter of step 6',
