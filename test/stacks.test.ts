@@ -74,13 +74,14 @@ describe('AttendeeStack', () => {
     expect(stack.dependencies.map((dependency) => dependency.stackName)).toEqual(['container-networks']);
   });
 
-  test('with sshCidr: a key pair without a fixed name, port 22 from exactly that CIDR, SSH and key outputs', () => {
+  test('with sshCidr: a key pair named after its stack, port 22 from exactly that CIDR, SSH and key outputs', () => {
     const { attendees } = fixtureApp({ sshCidr: '198.51.100.0/24', hostOs: 'debian-12', attendees: 'alice,bob' });
     const [alice] = templates(attendees);
     alice.resourceCountIs('AWS::EC2::KeyPair', 1);
     const keyPair = Object.values(alice.findResources('AWS::EC2::KeyPair'))[0];
-    expect(keyPair.Properties.KeyName).toBeDefined(); // CDK names it after the stack path, never a fixed name
-    expect(JSON.stringify(keyPair.Properties.KeyName)).toContain('alice');
+    expect(keyPair.Properties.KeyName).toBe('container-networks-alice-lab-key');
+    const bobKeyPair = Object.values(Template.fromStack(attendees[1]).findResources('AWS::EC2::KeyPair'))[0];
+    expect(bobKeyPair.Properties.KeyName).toBe('container-networks-bob-lab-key');
     const sshRules = Object.values(alice.findResources('AWS::EC2::SecurityGroup'))
       .flatMap((group) => (group.Properties.SecurityGroupIngress ?? []) as Array<Record<string, unknown>>);
     expect(sshRules).toHaveLength(3);

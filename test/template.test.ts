@@ -70,6 +70,9 @@ describe('self-contained template (npm run template)', () => {
       expect(instance.Properties.InstanceType).toEqual({ Ref: 'InstanceType' });
     }
     expect(Object.values(template.findResources('AWS::EC2::KeyPair')).map((keyPair) => keyPair.Condition)).toEqual(['HasSsh']);
+    // Named after the deployed stack, so every attendee stack in one account and region gets its own key pair.
+    expect(Object.values(template.findResources('AWS::EC2::KeyPair')).map((keyPair) => keyPair.Properties.KeyName))
+      .toEqual([{ 'Fn::Join': ['', [{ Ref: 'AWS::StackName' }, '-lab-key']] }]);
     const ssh = Object.values(template.findResources('AWS::EC2::SecurityGroupIngress', { Properties: { FromPort: 22 } }));
     expect(ssh.map((rule) => rule.Condition)).toEqual(['SingleSsh', 'MultiSsh', 'MultiSsh']);
     for (const rule of ssh) {

@@ -114,7 +114,7 @@ export class AttendeeStack extends Stack {
   public readonly singleHost?: SingleHostTopology;
   /** The multi-host topology, if enabled. */
   public readonly multiHost?: MultiHostTopology;
-  /** The attendee's key pair, when SSH is on. */
+  /** The attendee's key pair, named `<stack name>-lab-key`, when SSH is on. */
   public readonly keyPair?: ec2.KeyPair;
   /** All hosts of the attendee. */
   public readonly hosts: readonly LabHost[];
@@ -171,8 +171,9 @@ export class AttendeeStack extends Stack {
     Tags.of(this).add('attendee', props.attendee);
 
     if (props.sshCidr !== undefined) {
-      // No fixed name: CloudFormation names it, so attendee stacks never collide.
-      this.keyPair = new ec2.KeyPair(this, 'KeyPair', { type: ec2.KeyPairType.ED25519 });
+      // Without keyPairName, ec2.KeyPair names it from the construct path at synth time (not CloudFormation).
+      // Named after the (concrete) stack name instead: unique per stack, readable, and key pair names are per region.
+      this.keyPair = new ec2.KeyPair(this, 'KeyPair', { type: ec2.KeyPairType.ED25519, keyPairName: `${this.stackName}-lab-key` });
     }
     const hostProps = {
       vpc: props.vpc,

@@ -136,7 +136,9 @@ export class SelfContainedLabStack extends Stack {
     }
 
     // --- the attendee part: hosts behind conditions
-    const keyPair = new ec2.KeyPair(this, 'KeyPair', { type: ec2.KeyPairType.ED25519 });
+    // Named after the deployed stack: the name ec2.KeyPair would derive from the construct path is the
+    // same in every deployment of this template, so a second attendee stack in the account and region would fail.
+    const keyPair = new ec2.KeyPair(this, 'KeyPair', { type: ec2.KeyPairType.ED25519, keyPairName: `${Aws.STACK_NAME}-lab-key` });
     setCondition(keyPair, hasSsh);
     const hostProps = {
       vpc: network.vpc,
