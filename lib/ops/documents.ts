@@ -2,15 +2,10 @@ import { GetDocumentCommand, ListDocumentsCommand, ListDocumentsCommandOutput } 
 import { LabContext } from './context';
 import { LabInputError } from './errors';
 import { withBackoff } from './retry';
+import { DOCUMENT_TAGS, HOSTS_PARAMETER, StepAction } from '../steps/document-content';
 
-/** The three documents of a step. */
-export type StepAction = 'run' | 'check' | 'reset';
-
-/** The tags by which the lab command finds step documents (docs/design.md "Lab steps"). */
-export const DOCUMENT_TAGS = { step: 'cnlab:step', action: 'cnlab:action' } as const;
-
-/** The multi-host parameter the lab command fills from the hosts' tags. */
-export const HOSTS_PARAMETER = 'HOSTS';
+export { DOCUMENT_TAGS, HOSTS_PARAMETER };
+export type { StepAction };
 
 const STEP_ID = /^(\d\d)-[a-z0-9-]+$/;
 

@@ -1,6 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { scriptOfDocument, STEP_ACTIONS, StepAction } from '../steps/document-content';
+import { DOCUMENT_TAGS, HOSTS_PARAMETER, scriptOfDocument, STEP_ACTIONS, StepAction } from '../steps/document-content';
+
+export { HOSTS_PARAMETER };
 
 /** A parameter of a step document, as the template declares it. */
 export interface DocumentParameter {
@@ -40,9 +42,6 @@ export interface TemplateStep {
   /** What is wrong with the step's documents (missing actions, ...); empty when it can be rehearsed. */
   readonly problems: readonly string[];
 }
-
-/** The parameter by which multi-host documents receive the host addresses. */
-export const HOSTS_PARAMETER = 'HOSTS';
 
 /** Every `*.template.json` under a cloud assembly folder (nested assemblies included), sorted. */
 export function findTemplateFiles(cdkOut: string): string[] {
@@ -102,8 +101,8 @@ export function tagValue(properties: Json, key: string): string | undefined {
  */
 export function stepDocumentFromResource(templateFile: string, logicalId: string, resource: Json): StepDocument | undefined {
   const properties = isObject(resource.Properties) ? resource.Properties : {};
-  const stepId = tagValue(properties, 'cnlab:step');
-  const action = tagValue(properties, 'cnlab:action');
+  const stepId = tagValue(properties, DOCUMENT_TAGS.step);
+  const action = tagValue(properties, DOCUMENT_TAGS.action);
   if (resource.Type !== 'AWS::SSM::Document' || stepId === undefined) {
     return undefined;
   }

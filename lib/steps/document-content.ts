@@ -4,6 +4,12 @@ import * as path from 'path';
 /** The three scripts every lab step has. */
 export type StepAction = 'run' | 'check' | 'reset';
 
+/** The tags by which the lab command and the rehearsal find a step's documents (docs/design.md). */
+export const DOCUMENT_TAGS = { step: 'cnlab:step', action: 'cnlab:action' } as const;
+
+/** The parameter by which multi-host step documents receive the hosts' addresses, in host order. */
+export const HOSTS_PARAMETER = 'HOSTS';
+
 /** All step actions, in the order an attendee meets them. */
 export const STEP_ACTIONS: readonly StepAction[] = ['run', 'check', 'reset'];
 

@@ -3,7 +3,7 @@ import { Duration } from 'aws-cdk-lib';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { assetPath } from '../private/assets';
-import { composeDocumentContent, STEP_ACTIONS, StepAction } from './document-content';
+import { composeDocumentContent, DOCUMENT_TAGS, STEP_ACTIONS, StepAction } from './document-content';
 import { LabStepDefinition } from './lab-step-definition';
 
 /** Properties of a {@link LabStep}. */
@@ -112,8 +112,8 @@ export class LabStep extends Construct {
         updateMethod: 'NewVersion',
         content,
         tags: [
-          { key: 'cnlab:step', value: props.step.id },
-          { key: 'cnlab:action', value: action },
+          { key: DOCUMENT_TAGS.step, value: props.step.id },
+          { key: DOCUMENT_TAGS.action, value: action },
         ],
       });
     }
