@@ -1,6 +1,6 @@
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { DEFAULT_EXPIRES_AFTER_HOURS, EXPIRES_AFTER_HOURS_RANGE, ExpiryAction, EXPIRY_ACTIONS } from './expiry/lab-expiry';
-import { HostOs, HOST_OSES } from './host/host-os';
+import { DEFAULT_HOST_OS, HostOs, HOST_OSES, hostOsProblem, RETIRED_HOST_OSES } from './host/host-os';
 
 /** Which topologies an attendee gets. */
 export type TopologyKind = 'single' | 'multi';
@@ -43,7 +43,7 @@ export const CONFIG_DEFAULTS = {
   workshopName: 'container-networks',
   attendees: 'attendee1',
   instanceType: 't3.large',
-  hostOs: 'ubuntu-24.04' as HostOs,
+  hostOs: DEFAULT_HOST_OS,
   multiHostCount: 2,
   topologies: 'single,multi',
   expiresAfterHours: DEFAULT_EXPIRES_AFTER_HOURS,
@@ -153,8 +153,8 @@ export function parseWorkshopConfig(context: Record<string, unknown>): WorkshopC
   }
 
   const hostOs = text('hostOs') ?? CONFIG_DEFAULTS.hostOs;
-  if (!(HOST_OSES as readonly string[]).includes(hostOs)) {
-    invalid('hostOs', hostOs, HOST_OSES.join(' or '));
+  if (hostOsProblem(hostOs) !== undefined) {
+    invalid('hostOs', hostOs, `${HOST_OSES.join(' or ')}${RETIRED_HOST_OSES[hostOs] ? ` (${RETIRED_HOST_OSES[hostOs]})` : ''}`);
   }
 
   const amiId = text('amiId');
