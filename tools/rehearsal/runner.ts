@@ -1,0 +1,179 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { StepAction } from '../../lib/contract';
+import { StepDocument, TemplateStep } from './documents';
+import { AGENT_ENVIRONMENT, EmulatedHosts } from './hosts';
+import { ACTION_SEQUENCE, parameterEnvironment, PlannedHost, StepVariant, variantValues } from './plan';
+import { runLogged, tailOfFile } from '../common/process';
+import { progressLine, SequenceEntryResult, stepLabel, StepResult } from './report';
+import { judgeAction, notRehearsedLines, snapshotDifference } from './verdict';
+
+/** What the step runner needs from the rehearsal. */
+export interface StepRunnerSettings {
+  readonly hosts: EmulatedHosts;
+  /** Action logs go to `<logDirectory>/<step>[-variant]/`. */
+  readonly logDirectory: string;
+  /** The documents' script files are written to `<scriptDirectory>/<step>/<action>.sh`. */
+  readonly scriptDirectory: string;
+  /** Longest time an action may take (a document's own timeoutSeconds, if shorter, wins). */
+  readonly actionTimeoutSeconds: number;
+  /** Set on every host besides the host's own settings (e.g. CNLAB_PIPEWORK). */
+  readonly hostEnvironment: Readonly<Record<string, string>>;
+  /** Prints a line of progress. */
+  readonly print: (line: string) => void;
+  /** True once the rehearsal is interrupted: stop starting actions. */
+  readonly interrupted: () => boolean;
+}
+
+interface HostActionResult {
+  readonly host: string;
+  readonly ok: boolean;
+  readonly reason?: string;
+  readonly seconds: number;
+  readonly logFile: string;
+  readonly notRehearsed: string[];
+}
+
+/**
+ * Writes a document's script exactly as the SSM agent would: its runCommand
+ * lines joined, to a file that is then run with `sh FILE`.
+ */
+export function writeDocumentScript(document: StepDocument, scriptDirectory: string): string {
+  const file = path.join(scriptDirectory, document.stepId, `${document.action}.sh`);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, document.script, { mode: 0o644 });
+  return file;
+}
+
+/** Looks at the hosts' state this many times, a second apart, before reporting leftovers. */
+const SETTLE_ATTEMPTS = 10;
+
+function slug(text: string): string {
+  return text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+}
+
+/** Runs one action of a step on every host at once, as SSM sends a command to several instances. */
+async function runActionOnHosts(
+  step: TemplateStep,
+  variant: StepVariant,
+  hosts: readonly PlannedHost[],
+  action: StepAction,
+  label: string,
+  logPrefix: string,
+  settings: StepRunnerSettings,
+): Promise<{ entry: SequenceEntryResult; perHost: HostActionResult[] }> {
+  const document = step.documents[action] as StepDocument;
+  const scriptFile = writeDocumentScript(document, settings.scriptDirectory);
+  const environment = {
+    ...settings.hostEnvironment,
+    ...parameterEnvironment(document.parameters, variantValues(step, variant, hosts)),
+  };
+  const timeoutSeconds = Math.min(settings.actionTimeoutSeconds, document.timeoutSeconds ?? Number.POSITIVE_INFINITY);
+  const started = process.hrtime.bigint();
+  const perHost = await Promise.all(hosts.map(async (host): Promise<HostActionResult> => {
+    const logFile = `${logPrefix}-${slug(label)}-${host.name}.log`;
+    const { command, args } = await settings.hosts.actionCommand(host.name, environment, scriptFile);
+    const run = await runLogged(command, args, {
+      logFile,
+      env: { ...AGENT_ENVIRONMENT },
+      cwd: path.dirname(scriptFile),
+      timeoutSeconds,
+    });
+    const output = fs.readFileSync(logFile, 'utf8');
+    const verdict = judgeAction(action, run, output);
+    settings.print(progressLine(step.id, variant.label, host.name, label, verdict.ok, run.seconds, verdict.reason));
+    return { host: host.name, ok: verdict.ok, reason: verdict.reason, seconds: run.seconds, logFile, notRehearsed: notRehearsedLines(output) };
+  }));
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const failed = perHost.filter((result) => !result.ok);
+  return {
+    entry: {
+      label,
+      seconds,
+      ok: failed.length === 0,
+      ...(failed.length > 0 ? { reason: failed.map((result) => `${result.host} ${result.reason ?? 'failed'}`).join('; ') } : {}),
+    },
+    perHost,
+  };
+}
+
+/**
+ * Rehearses one variant of a step on its hosts: the whole {@link ACTION_SEQUENCE}.
+ * The first failing action ends the sequence; its log's tail is printed and a
+ * reset is tried so the next step starts on a clean host.
+ */
+export async function rehearseStep(
+  step: TemplateStep,
+  variant: StepVariant,
+  hosts: readonly PlannedHost[],
+  settings: StepRunnerSettings,
+): Promise<StepResult> {
+  const base = { stepId: step.id, variant: variant.label, hosts: hosts.map((host) => host.name) };
+  if (step.problems.length > 0) {
+    const problem = `documents: ${step.problems.join('; ')}`;
+    settings.print(`${stepLabel(step.id, variant.label)} cannot be rehearsed: ${problem}`);
+    return { ...base, entries: [], problem, notRehearsed: [] };
+  }
+  // A step that failed may have left a host's Docker engine stopped: start it
+  // again, so one broken step does not fail every later one.
+  for (const host of hosts) {
+    if (!await settings.hosts.dockerAnswers(host.name)) {
+      settings.print(`${stepLabel(step.id, variant.label)} the Docker engine of ${host.name} does not answer (left so by an earlier step?): restarting it`);
+      try {
+        await settings.hosts.restartDocker(host.name);
+      } catch (error) {
+        const problem = `the Docker engine of ${host.name} does not answer and did not restart: ${(error as Error).message}`;
+        settings.print(`${stepLabel(step.id, variant.label)} cannot be rehearsed: ${problem}`);
+        return { ...base, entries: [], problem, notRehearsed: [] };
+      }
+    }
+  }
+  const logFolder = path.join(settings.logDirectory, `${step.id}${variant.label ? `-${variant.label}` : ''}`);
+  fs.rmSync(logFolder, { recursive: true, force: true });
+  const entries: SequenceEntryResult[] = [];
+  const notRehearsed = new Set<string>();
+  const leftovers: string[] = [];
+  try {
+    const before = await Promise.all(hosts.map((host) => settings.hosts.snapshot(host.name)));
+    for (const [index, { action, label }] of ACTION_SEQUENCE.entries()) {
+      if (settings.interrupted()) break;
+      const logPrefix = path.join(logFolder, String(index + 1).padStart(2, '0'));
+      const { entry, perHost } = await runActionOnHosts(step, variant, hosts, action, label, logPrefix, settings);
+      entries.push(entry);
+      perHost.forEach((result) => result.notRehearsed.forEach((line) => notRehearsed.add(line)));
+      if (!entry.ok) {
+        for (const result of perHost.filter((candidate) => !candidate.ok)) {
+          settings.print(`----- ${stepLabel(step.id, variant.label)} ${result.host} ${label} failed: ${result.reason ?? ''}; last lines of ${result.logFile}:`);
+          settings.print(tailOfFile(result.logFile, 40));
+          settings.print('-----');
+        }
+        if (!settings.interrupted()) {
+          const cleanup = await runActionOnHosts(step, variant, hosts, 'reset', 'cleanup reset', path.join(logFolder, '99'), settings);
+          if (!cleanup.entry.ok) {
+            settings.print(`${stepLabel(step.id, variant.label)} the cleanup reset failed too: later steps may find leftovers`);
+          }
+        }
+        break;
+      }
+    }
+    if (entries.length === ACTION_SEQUENCE.length && entries.every((entry) => entry.ok)) {
+      // The kernel frees a removed container's namespace (and so its veth
+      // pairs) a moment later: let things settle before calling them leftovers.
+      for (let attempt = 1; attempt <= SETTLE_ATTEMPTS; attempt += 1) {
+        const after = await Promise.all(hosts.map((host) => settings.hosts.snapshot(host.name)));
+        leftovers.splice(0, leftovers.length, ...hosts.flatMap((host, index) => snapshotDifference(before[index], after[index]).map((item) => `${host.name}: ${item}`)));
+        if (leftovers.length === 0 || attempt === SETTLE_ATTEMPTS) break;
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+      }
+      if (leftovers.length > 0) {
+        settings.print(`${stepLabel(step.id, variant.label)} after the final reset the hosts differ from before the step (+ left behind, - removed):`);
+        leftovers.forEach((item) => settings.print(`  ${item}`));
+      }
+    }
+  } catch (error) {
+    const problem = (error as Error).message;
+    settings.print(`${stepLabel(step.id, variant.label)} cannot be rehearsed: ${problem}`);
+    return { ...base, entries, problem, notRehearsed: [...notRehearsed] };
+  }
+  return { ...base, entries, notRehearsed: [...notRehearsed], leftovers };
+}

@@ -1,0 +1,66 @@
+import { StepAction } from '../../lib/contract';
+
+/** How an action's process ended (see process.ts). */
+export interface ActionExit {
+  readonly exitCode: number | null;
+  readonly signal: NodeJS.Signals | null;
+  readonly timedOut: boolean;
+}
+
+/** Whether an action passed, and why not. */
+export interface ActionVerdict {
+  readonly ok: boolean;
+  /** Why it failed; undefined when ok. */
+  readonly reason?: string;
+}
+
+const PASS_LINE = /^PASS:/;
+const NOT_REHEARSED_LINE = /^NOT REHEARSED:/;
+
+function outputLines(output: string): string[] {
+  return output.replace(/\r/g, '').split('\n');
+}
+
+/**
+ * The verdict on one action: it must exit 0 within its time; a check must
+ * also print a line starting `PASS:` (its verdict), as lab.sh's `pass` does.
+ */
+export function judgeAction(action: StepAction, exit: ActionExit, output: string): ActionVerdict {
+  if (exit.timedOut) {
+    return { ok: false, reason: 'timed out' };
+  }
+  if (exit.exitCode === null) {
+    return { ok: false, reason: `killed by ${exit.signal ?? 'a signal'}` };
+  }
+  const failLine = outputLines(output).find((line) => line.startsWith('FAIL:'));
+  if (exit.exitCode !== 0) {
+    return { ok: false, reason: `exit ${exit.exitCode}${failLine ? `, ${failLine}` : ''}` };
+  }
+  if (action === 'check' && !outputLines(output).some((line) => PASS_LINE.test(line))) {
+    return { ok: false, reason: 'exit 0 but no line starting PASS:' };
+  }
+  return { ok: true };
+}
+
+/** The `NOT REHEARSED: ...` lines of an action's output: commands a tool missing here kept from running. */
+export function notRehearsedLines(output: string): string[] {
+  return outputLines(output).filter((line) => NOT_REHEARSED_LINE.test(line));
+}
+
+/**
+ * What differs between a host's state before a step and after its final
+ * reset (see EmulatedHosts.snapshot): `+ item` left behind, `- item` removed
+ * although the step found it there.
+ */
+export function snapshotDifference(before: readonly string[], after: readonly string[]): string[] {
+  const count = (items: readonly string[]): Map<string, number> => {
+    const counts = new Map<string, number>();
+    items.forEach((item) => counts.set(item, (counts.get(item) ?? 0) + 1));
+    return counts;
+  };
+  const was = count(before);
+  const is = count(after);
+  const added = [...is].filter(([item, n]) => n > (was.get(item) ?? 0)).map(([item]) => `+ ${item}`);
+  const removed = [...was].filter(([item, n]) => n > (is.get(item) ?? 0)).map(([item]) => `- ${item}`);
+  return [...added, ...removed].sort((a, b) => (a.slice(2) < b.slice(2) ? -1 : 1));
+}
