@@ -1,6 +1,7 @@
 import { Annotations, App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { TopologyKind } from '../contract';
+import { WorkshopChecks } from '../rules/workshop-checks';
 import { ExpiryDeleterRole, expiryTime } from '../expiry/lab-expiry';
 import { FixedLinuxImage } from '../host/fixed-linux-image';
 import { HostComponent } from '../host/host-component';
@@ -24,7 +25,7 @@ export interface WorkshopApp {
 /** Options of {@link buildWorkshopApp}. */
 export interface BuildWorkshopAppOptions {
   /**
-   * Whether to register cdk-nag's AwsSolutions checks (a violation fails the synth).
+   * Whether to register cdk-nag's AwsSolutions checks and the workshop rules (WorkshopChecks); a violation fails the synth.
    * @default true
    */
   readonly nag?: boolean;
@@ -55,7 +56,8 @@ export interface BuildWorkshopAppOptions {
 /**
  * Adds the workshop to an app from its context: WorkshopStack
  * `<workshopName>`, then AttendeeStack `<workshopName>-<attendee>` per
- * attendee (each depends on the workshop stack), and the cdk-nag checks.
+ * attendee (each depends on the workshop stack), and the cdk-nag checks
+ * (AwsSolutions and the workshop rules).
  */
 export function buildWorkshopApp(app: App, options: BuildWorkshopAppOptions = {}): WorkshopApp {
   const context = app.node.getAllContext();
@@ -105,7 +107,7 @@ export function buildWorkshopApp(app: App, options: BuildWorkshopAppOptions = {}
     }
   }
   if (options.nag ?? true) {
-    Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+    Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new WorkshopChecks(app));
   }
   return { config, workshop, attendees, expiresAt };
 }

@@ -3,6 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { WorkshopChecks } from '../rules/workshop-checks';
 import { SelfContainedLabStack } from '../stacks/self-contained-stack';
 import { selfContainedSynthesizer, workshopStudioSynthesizer } from '../stacks/synthesizers';
 
@@ -46,7 +47,7 @@ export function selfContainedTemplate(options: SelfContainedTemplateOptions = {}
       workshopStudio: options.workshopStudio,
       synthesizer: options.workshopStudio ? workshopStudioSynthesizer() : selfContainedSynthesizer(),
     });
-    Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+    Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new WorkshopChecks(app));
     const assembly = app.synth();
     const artifact = assembly.getStackArtifact(stack.artifactId);
     if (artifact.assets.length > 0) {

@@ -53,12 +53,8 @@ export const TUNNEL_ISOLATION: WorkshopRule = {
     if (node instanceof ec2.CfnSecurityGroupIngress) {
       rules = [node];
     } else if (node instanceof ec2.CfnSecurityGroup) {
-      const inline = stack.resolve(node.securityGroupIngress) as Array<Record<string, unknown>> | undefined;
-      rules = (inline ?? []).map((entry) => ({
-        ipProtocol: entry.IpProtocol as string, fromPort: entry.FromPort as number, toPort: entry.ToPort as number,
-        cidrIp: entry.CidrIp as string, cidrIpv6: entry.CidrIpv6 as string, sourcePrefixListId: entry.SourcePrefixListId as string,
-        sourceSecurityGroupId: entry.SourceSecurityGroupId as string,
-      }));
+      // Resolved L1 properties keep their TypeScript (camelCase) names.
+      rules = (stack.resolve(node.securityGroupIngress) as IngressRule[] | undefined) ?? [];
     } else {
       return NagRuleCompliance.NOT_APPLICABLE;
     }
