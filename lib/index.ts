@@ -8,7 +8,8 @@ export type { BuildWorkshopAppOptions, WorkshopApp } from './app/build-workshop-
 export type { WorkshopConfig } from './app/config';
 
 // The contract the constructs and the tools share (types only).
-export type { StepAction, StepParameter, TopologyKind } from './contract';
+export { TOPOLOGIES } from './contract';
+export type { StepAction, StepParameter, TopologyKind, TopologySpec } from './contract';
 
 // Constructs.
 export { LabNetwork } from './network/lab-network';

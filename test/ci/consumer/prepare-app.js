@@ -19,7 +19,7 @@ if (!appDir || !tarball) {
   console.error('usage: node prepare-app.js APP_DIR TARBALL');
   process.exit(2);
 }
-const root = path.resolve(__dirname, '..', '..');
+const root = path.resolve(__dirname, '..', '..', '..');
 const installed = (name) => JSON.parse(fs.readFileSync(path.join(root, 'node_modules', name, 'package.json'), 'utf8')).version;
 
 const manifest = {

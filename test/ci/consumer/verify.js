@@ -28,19 +28,19 @@ if (mode === 'pack') {
   const files = pack.files.map((file) => file.path);
   const allowed = [
     /^package\.json$/, /^README\.md$/, /^CHANGELOG\.md$/, /^LICENSE$/, /^docs\/build-your-own-workshop\.md$/,
-    /^bin\/lab\.js$/, /^dist\/bin\/[a-z-]+\.js$/,
-    /^dist\/lib\/.+\.(js|d\.ts)$/,
+    /^bin\/lab\.js$/, /^dist\/bin\/(container-networks-lab|lab)\.(js|d\.ts)$/,
+    /^dist\/lib\/.+\.(js|d\.ts)$/, /^dist\/tools\/lab\/.+\.(js|d\.ts)$/,
     /^assets\/(lib|host|components|images|steps)\//,
   ];
   for (const file of files) {
     expect(allowed.some((pattern) => pattern.test(file)), `unexpected file in the package: ${file}`);
-    expect(!/(^|\/)(test|fixtures|cdk\.out[^/]*|examples|node_modules|rehearsal|emulator)\//.test(file), `test, fixture, build output or internal tool in the package: ${file}`);
+    expect(!/(^|\/)(test|fixtures|cdk\.out[^/]*|examples|node_modules|rehearsal|emulator|deploy-local|bench|common)\//.test(file), `test, fixture, build output or internal tool in the package: ${file}`);
     expect(!/\.map$/.test(file) && !(/\.ts$/.test(file) && !/\.d\.ts$/.test(file)), `source or source map in the package: ${file}`);
   }
   for (const needed of [
     'dist/lib/index.js', 'dist/lib/index.d.ts', 'dist/lib/private/assets.js', 'assets/lib/lab.sh',
     'assets/host/user-data.sh', 'assets/host/provision.sh', 'assets/components/docker-engine.sh',
-    'assets/images/hello/Dockerfile', 'assets/steps/06-across-hosts/step.json', 'bin/lab.js', 'dist/bin/lab.js',
+    'assets/images/hello/Dockerfile', 'assets/steps/06-across-hosts/step.json', 'bin/lab.js', 'dist/bin/lab.js', 'dist/tools/lab/cli.js', 'dist/lib/contract/index.js',
   ]) {
     expect(files.includes(needed), `missing from the package: ${needed}`);
   }
@@ -55,7 +55,8 @@ if (mode === 'pack') {
     seen.add(file);
     const text = fs.readFileSync(file, 'utf8');
     for (const match of text.matchAll(/(?:from|import)\s+'(\.[^']+)'/g)) {
-      visit(path.resolve(path.dirname(file), `${match[1]}.d.ts`));
+      const base = path.resolve(path.dirname(file), match[1]);
+      visit(fs.existsSync(`${base}.d.ts`) ? `${base}.d.ts` : path.join(base, 'index.d.ts'));
     }
   };
   visit(entry);
@@ -90,7 +91,10 @@ if (mode === 'pack') {
       expect(missing.length === 0, `${name} lacks lines of ${stepId}/${action}.sh: ${missing.slice(0, 3).join(' | ')}`);
       expect(command.includes('pass() {'), `${name} does not carry the lab.sh helpers`);
       const names = Object.keys(content.parameters ?? {}).sort();
-      const wanted = spec.parameters.map((parameter) => parameter.name).sort();
+      // HOSTS comes from the library for a step of several hosts, not from step.json.
+      const wanted = [...spec.parameters.map((parameter) => parameter.name), ...(spec.hosts === 'multi' ? ['HOSTS'] : [])].sort();
+      const hostsTag = (found.resource.Properties.Tags ?? []).find((tag) => tag.Key === 'cnlab:hosts')?.Value;
+      expect(hostsTag === spec.hosts, `${name} is tagged cnlab:hosts=${hostsTag}; step.json says ${spec.hosts}`);
       expect(JSON.stringify(names) === JSON.stringify(wanted), `${name} parameters ${names} instead of ${wanted}`);
       expect(content.description.includes(spec.title), `${name} description does not name the step title`);
     }
@@ -122,6 +126,9 @@ if (mode === 'pack') {
     expect(builtIn.length === 0, `${label}: has built-in steps although the example replaces them`);
     expect(files['/opt/container-networks/lib/lab.sh'] !== undefined, `${label}: lib/lab.sh missing (the helpers from the installed package)`);
   }
+  // Built with buildWorkshopApp: the attendee's lab expires.
+  const schedules = resources.filter(({ resource }) => resource.Type === 'AWS::Scheduler::Schedule');
+  expect(schedules.length === 1, `expected the attendee's expiry schedule (buildWorkshopApp), found ${schedules.length}`);
   finish(`${templates.length} templates; ${instances.length} hosts with components/socat.sh and steps ${stepIds.join(', ')}; ` +
     `${documents.length} documents (${documents.map(({ resource }) => resource.Properties.Name).join(', ')})`);
 } else {
