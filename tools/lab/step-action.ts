@@ -6,7 +6,7 @@ import { EXIT_CODES } from './errors';
 import { formatActionReport, formatHostProgress } from './format';
 import { StepActionReport } from './results';
 import { planTargets, sendToHosts } from './targets';
-import { VerbInvocation } from './verb';
+import { LabVerb, VerbInvocation } from './verb';
 
 /** What `lab run` and `lab reset` do. */
 export interface StepActionRequest {
@@ -49,8 +49,13 @@ export async function runStepAction(context: LabContext, request: StepActionRequ
   };
 }
 
+/** The verb of a step action that changes hosts (`lab run`, `lab reset`): STEP required, --attendee or --all, --param. */
+export function stepActionVerb(action: StepAction, usage: string): LabVerb {
+  return { name: action, usage, options: ['attendee', 'all', 'param'], step: 'required', changesHosts: true, run: (invocation) => runActionVerb(action, invocation) };
+}
+
 /** A verb's work for `lab run` and `lab reset`: the action, its report, and the exit code. */
-export async function runActionVerb(action: StepAction, invocation: VerbInvocation): Promise<number> {
+async function runActionVerb(action: StepAction, invocation: VerbInvocation): Promise<number> {
   const report = await runStepAction(invocation.context, {
     step: invocation.step as string, action, attendee: invocation.attendee, params: invocation.params, timeoutSeconds: invocation.timeoutSeconds,
   });

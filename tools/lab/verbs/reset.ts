@@ -1,12 +1,4 @@
-import { runActionVerb } from '../step-action';
-import { LabVerb } from '../verb';
+import { stepActionVerb } from '../step-action';
 
 /** `lab reset STEP`: a step's reset document on the attendees' hosts. */
-export const resetVerb: LabVerb = {
-  name: 'reset',
-  usage: '  reset STEP             undo a step on the attendees\' hosts',
-  options: ['attendee', 'all', 'param'],
-  step: 'required',
-  changesHosts: true,
-  run: (invocation) => runActionVerb('reset', invocation),
-};
+export const resetVerb = stepActionVerb('reset', '  reset STEP             undo a step on the attendees\' hosts');
