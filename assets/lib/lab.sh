@@ -16,6 +16,15 @@
 #   CNLAB_PIPEWORK       the pipework script              (/usr/local/bin/pipework)
 #   DOCKER_HOST, OVS_RUNDIR  followed by docker and ovs-vsctl as usual.
 
+# A host whose kernel differs from an EC2 lab host's says so in this file (a
+# rehearsal machine, whose kernel has no openvswitch module, sets
+# CNLAB_OVS_DATAPATH=netdev there). EC2 lab hosts have no such file.
+CNLAB_HOST_SETTINGS=/etc/container-networks/host.env
+if [ -r "$CNLAB_HOST_SETTINGS" ]; then
+  # shellcheck source=/dev/null
+  . "$CNLAB_HOST_SETTINGS"
+fi
+
 : "${CNLAB_HOME:=/opt/container-networks}"
 : "${CNLAB_OVS_DATAPATH:=system}"
 : "${CNLAB_DOCKER_DAEMON_JSON:=/etc/docker/daemon.json}"

@@ -4,7 +4,7 @@ import {
   TOPOLOGIES, TopologyKind, TOPOLOGY_KINDS, WORKSHOP_NAME_RULE,
 } from '../contract';
 import { DEFAULT_EXPIRES_AFTER_HOURS, EXPIRES_AFTER_HOURS_RANGE, ExpiryAction, EXPIRY_ACTIONS } from '../expiry/lab-expiry';
-import { HostOs, HOST_OSES } from '../host/host-os';
+import { DEFAULT_HOST_OS, HostOs, HOST_OSES, hostOsProblem, RETIRED_HOST_OSES } from '../host/host-os';
 
 /** The validated settings of a workshop deployment, read from CDK context. */
 export interface WorkshopConfig {
@@ -41,7 +41,7 @@ export const CONFIG_DEFAULTS = {
   workshopName: DEFAULT_WORKSHOP_NAME,
   attendees: 'attendee1',
   instanceType: 't3.large',
-  hostOs: 'ubuntu-24.04' as HostOs,
+  hostOs: DEFAULT_HOST_OS,
   multiHostCount: TOPOLOGIES.multi.defaultHosts,
   topologies: 'single,multi',
   expiresAfterHours: DEFAULT_EXPIRES_AFTER_HOURS,
@@ -150,7 +150,10 @@ export function parseWorkshopConfig(context: Record<string, unknown>): WorkshopC
   if (!INSTANCE_TYPE_PATTERN.test(instanceTypeText)) {
     reader.invalid('instanceType', instanceTypeText, 'an EC2 instance type written family.size, e.g. t3.large');
   }
-  const hostOs = reader.oneOf('hostOs', HOST_OSES, CONFIG_DEFAULTS.hostOs);
+  const hostOs = (reader.text('hostOs') ?? CONFIG_DEFAULTS.hostOs) as HostOs;
+  if (hostOsProblem(hostOs) !== undefined) {
+    reader.invalid('hostOs', hostOs, `${HOST_OSES.join(' or ')}${RETIRED_HOST_OSES[hostOs] ? ` (${RETIRED_HOST_OSES[hostOs]})` : ''}`);
+  }
   const amiId = reader.text('amiId');
   if (amiId !== undefined && !/^ami-[0-9a-f]{8}([0-9a-f]{9})?$/.test(amiId)) {
     reader.invalid('amiId', amiId, 'an AMI id such as ami-0123456789abcdef0, of the hostOs kind of system');

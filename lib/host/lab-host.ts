@@ -6,7 +6,7 @@ import { Construct } from 'constructs';
 import { assetPath } from '../private/assets';
 import { LabStepDefinition } from '../steps/lab-step-definition';
 import { HostComponent } from './host-component';
-import { HOST_OS_FACTS, HOST_OSES, HostOs, HostOsFacts } from './host-os';
+import { DEFAULT_HOST_OS, HOST_OS_FACTS, HostOs, HostOsFacts, hostOsProblem } from './host-os';
 import { collectHostFiles, HostFile, HostFileSources, LAB_CONFIG_SET, renderInitMetadata } from './private/host-files';
 import { LabHostFiles } from './private/lab-host-files';
 import { fillPlaceholders, LONGEST_PLACEHOLDER_VALUES, placeholdersIn, USER_DATA_LIMIT } from './private/user-data';
@@ -22,7 +22,7 @@ export interface LabHostProps {
   readonly vpcSubnets?: ec2.SubnetSelection;
   /**
    * Operating system of the host. Picks the AMI parameter, the root device name and the SSH user.
-   * @default 'ubuntu-24.04'
+   * @default 'debian-13'
    */
   readonly hostOs?: HostOs;
   /**
@@ -33,7 +33,7 @@ export interface LabHostProps {
   readonly machineImage?: ec2.IMachineImage;
   /**
    * Root device name of `machineImage`, when it differs from the OS's usual one.
-   * @default - /dev/sda1 for Ubuntu, /dev/xvda for Debian
+   * @default - /dev/xvda for Debian, /dev/sda1 for Ubuntu
    */
   readonly rootDeviceName?: string;
   /**
@@ -151,7 +151,7 @@ export class LabHost extends Resource implements ec2.IInstance {
   public readonly instancePublicIp: string;
   /** Operating system of the host. */
   public readonly hostOs: HostOs;
-  /** Login user for SSH (ubuntu or admin). */
+  /** Login user for SSH (admin on Debian, ubuntu on Ubuntu). */
   public readonly sshUser: string;
   /** Component names in install order. */
   public readonly componentNames: readonly string[];
@@ -322,9 +322,10 @@ interface LabHostSettings {
 
 /** Checks every prop before anything is created; the error names the prop and what is allowed. */
 function validateLabHostProps(where: string, props: LabHostProps): LabHostSettings {
-  const hostOs = props.hostOs ?? 'ubuntu-24.04';
-  if (!HOST_OSES.includes(hostOs)) {
-    throw new Error(`LabHost ${where}: 'hostOs' is ${JSON.stringify(hostOs)}; allowed: ${HOST_OSES.join(', ')}.`);
+  const hostOs = props.hostOs ?? DEFAULT_HOST_OS;
+  const hostOsError = hostOsProblem(hostOs);
+  if (hostOsError !== undefined) {
+    throw new Error(`LabHost ${where}: 'hostOs' is ${hostOsError}.`);
   }
   const facts = HOST_OS_FACTS[hostOs];
   const rootVolumeGiB = props.rootVolumeGiB ?? 30;

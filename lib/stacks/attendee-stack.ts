@@ -43,7 +43,7 @@ export interface AttendeeStackProps extends StackProps {
   readonly instanceType?: ec2.InstanceType;
   /**
    * Operating system of the hosts.
-   * @default 'ubuntu-24.04'
+   * @default 'debian-13'
    */
   readonly hostOs?: HostOs;
   /**

@@ -24,7 +24,7 @@ export interface SelfContainedLabStackProps extends StackProps {
   readonly workshopName?: string;
   /**
    * Operating system of the hosts.
-   * @default 'ubuntu-24.04'
+   * @default 'debian-13'
    */
   readonly hostOs?: HostOs;
   /**

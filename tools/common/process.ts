@@ -131,16 +131,20 @@ export function tailOfFile(file: string, lines = 30): string {
   return text.split('\n').slice(-lines).join('\n');
 }
 
-/** Runs a command to completion and returns its stdout (throws with stderr on failure). For short queries. */
-export function runQuiet(command: string, args: readonly string[], env?: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
+/** Runs a command to completion and returns its output (never throws). For short queries. */
+export function runQuiet(command: string, args: readonly string[], env?: NodeJS.ProcessEnv, input?: string): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(command, [...args], { env: env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, [...args], { env: env ?? process.env, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString(); });
-    child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
+    child.stdout?.on('data', (chunk: Buffer) => { stdout += chunk.toString(); });
+    child.stderr?.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
     child.on('error', (error) => resolve({ code: 127, stdout, stderr: stderr + error.message }));
     child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
+    if (input !== undefined) {
+      child.stdin?.on('error', () => undefined); // a command that exits without reading
+      child.stdin?.end(input);
+    }
   });
 }
 

@@ -8,7 +8,7 @@ describe('parseWorkshopConfig', () => {
     expect(config.sshCidr).toBeUndefined();
     expect(config.allowSshFromAnywhere).toBe(false);
     expect(config.instanceType.toString()).toBe('t3.large');
-    expect(config.hostOs).toBe('ubuntu-24.04');
+    expect(config.hostOs).toBe('debian-13');
     expect(config.multiHostCount).toBe(2);
     expect(config.topologies).toEqual(['single', 'multi']);
   });
@@ -16,10 +16,10 @@ describe('parseWorkshopConfig', () => {
   test('reads every key, as strings from -c or typed values from cdk.json', () => {
     const config = parseWorkshopConfig({
       workshopName: 'onug', attendees: 'alice, bob,carol', sshCidr: '203.0.113.0/24', instanceType: 'm7i.xlarge',
-      hostOs: 'debian-12', multiHostCount: 3, topologies: 'multi',
+      hostOs: 'ubuntu-24.04', multiHostCount: 3, topologies: 'multi',
     });
     expect(config).toMatchObject({
-      workshopName: 'onug', attendees: ['alice', 'bob', 'carol'], sshCidr: '203.0.113.0/24', hostOs: 'debian-12',
+      workshopName: 'onug', attendees: ['alice', 'bob', 'carol'], sshCidr: '203.0.113.0/24', hostOs: 'ubuntu-24.04',
       multiHostCount: 3, topologies: ['multi'],
     });
     expect(config.instanceType.toString()).toBe('m7i.xlarge');
@@ -52,7 +52,8 @@ describe('parseWorkshopConfig', () => {
     ['sshCidr', '0.0.0.0/0', 'also needs -c allowSshFromAnywhere=true'],
     ['allowSshFromAnywhere', 'yes', `Invalid context 'allowSshFromAnywhere': "yes" — allowed: true or false.`],
     ['instanceType', 'large', `Invalid context 'instanceType': "large" — allowed: an EC2 instance type written family.size`],
-    ['hostOs', 'ubuntu-22.04', `Invalid context 'hostOs': "ubuntu-22.04" — allowed: ubuntu-24.04 or debian-12.`],
+    ['hostOs', 'ubuntu-22.04', `Invalid context 'hostOs': "ubuntu-22.04" — allowed: debian-13 or ubuntu-24.04.`],
+    ['hostOs', 'debian-12', `Invalid context 'hostOs': "debian-12" — allowed: debian-13 or ubuntu-24.04 (debian-12 was removed in 0.2.0`],
     ['topologies', 'single,triple', `Invalid context 'topologies': "single,triple" — allowed: a non-empty comma-separated list of single, multi.`],
     ['topologies', '', `Invalid context 'topologies'`],
     ['workshopName', 'Container_Networks', `Invalid context 'workshopName': "Container_Networks"`],

@@ -32,7 +32,7 @@ function differences(a: unknown, b: unknown, path = ''): string[] {
 }
 
 const AMI = 'ami-0123456789abcdef0';
-const AMI_RESOLVED_AT_LAUNCH = 'resolve:ssm:/aws/service/canonical/ubuntu/server/24.04/stable/current/amd64/hvm/ebs-gp3/ami-id';
+const AMI_RESOLVED_AT_LAUNCH = 'resolve:ssm:/aws/service/debian/release/13/latest/amd64';
 
 describe('the emulator option (context amiId)', () => {
   let unset: ReturnType<typeof synthesize>;

@@ -24,10 +24,10 @@ function only<T>(record: Record<string, T>): T {
 }
 
 describe('LabHost', () => {
-  test('boots the current Ubuntu 24.04 AMI from the public SSM parameter, t3.large by default', () => {
+  test('boots the current AMI of the default OS (Debian 13) from the public SSM parameter, t3.large by default', () => {
     const { template } = hostTemplate();
     template.hasResourceProperties('AWS::EC2::Instance', {
-      ImageId: 'resolve:ssm:/aws/service/canonical/ubuntu/server/24.04/stable/current/amd64/hvm/ebs-gp3/ami-id',
+      ImageId: 'resolve:ssm:/aws/service/debian/release/13/latest/amd64',
       InstanceType: 't3.large',
     });
   });
@@ -54,25 +54,35 @@ describe('LabHost', () => {
     template.resourceCountIs('AWS::EC2::LaunchTemplate', 0);
   });
 
-  test('sizes and encrypts the root volume on the OS root device: /dev/sda1 for Ubuntu', () => {
+  test('sizes and encrypts the root volume on the OS root device: /dev/xvda for Debian (the default)', () => {
     const { template } = hostTemplate({ rootVolumeGiB: 40 });
     template.hasResourceProperties('AWS::EC2::Instance', {
       BlockDeviceMappings: [{
-        DeviceName: '/dev/sda1',
+        DeviceName: '/dev/xvda',
         Ebs: { Encrypted: true, VolumeType: 'gp3', VolumeSize: 40, DeleteOnTermination: true },
       }],
     });
   });
 
-  test('Debian 12: Debian AMI parameter, /dev/xvda root, admin user, HOST_OS in user data', () => {
-    const { template, host } = hostTemplate({ hostOs: 'debian-12' });
+  test('Debian 13 by default: Debian AMI parameter, /dev/xvda root, admin user, HOST_OS in user data', () => {
+    const { template, host } = hostTemplate({});
     template.hasResourceProperties('AWS::EC2::Instance', {
-      ImageId: 'resolve:ssm:/aws/service/debian/release/12/latest/amd64',
+      ImageId: 'resolve:ssm:/aws/service/debian/release/13/latest/amd64',
       BlockDeviceMappings: [Match.objectLike({ DeviceName: '/dev/xvda' })],
     });
+    expect(host.hostOs).toBe('debian-13');
     expect(host.sshUser).toBe('admin');
     const instance = only(template.findResources('AWS::EC2::Instance'));
-    expect(renderTemplateValue(instance.Properties.UserData)).toContain('host os: debian-12');
+    expect(renderTemplateValue(instance.Properties.UserData)).toContain('host os: debian-13');
+  });
+
+  test('Ubuntu 24.04: Canonical AMI parameter, /dev/sda1 root, ubuntu user', () => {
+    const { template, host } = hostTemplate({ hostOs: 'ubuntu-24.04' });
+    template.hasResourceProperties('AWS::EC2::Instance', {
+      ImageId: 'resolve:ssm:/aws/service/canonical/ubuntu/server/24.04/stable/current/amd64/hvm/ebs-gp3/ami-id',
+      BlockDeviceMappings: [Match.objectLike({ DeviceName: '/dev/sda1' })],
+    });
+    expect(host.sshUser).toBe('ubuntu');
   });
 
   test('takes an injected machine image instead of the public parameter', () => {
@@ -141,7 +151,7 @@ describe('LabHost', () => {
       .replace(/@@INIT_RESOURCE@@/g, filesId)
       .replace(/@@LOGICAL_ID@@/g, instanceId)
       .replace(/@@CONFIGSETS@@/g, 'default')
-      .replace(/@@HOST_OS@@/g, 'ubuntu-24.04'));
+      .replace(/@@HOST_OS@@/g, 'debian-13'));
     expect(instance.DependsOn).toContain(filesId);
   });
 
@@ -261,7 +271,8 @@ describe('LabHost', () => {
   test.each([
     [{ rootVolumeGiB: 8 }, /'rootVolumeGiB' is 8; allowed: a whole number from 16 to 500/],
     [{ readinessTimeout: Duration.minutes(1) }, /'readinessTimeout' is 1 minute; allowed: 5 minutes to 12 hours/],
-    [{ hostOs: 'centos-7' as never }, /'hostOs' is "centos-7"; allowed: ubuntu-24.04, debian-12/],
+    [{ hostOs: 'centos-7' as never }, /'hostOs' is "centos-7"; allowed: debian-13, ubuntu-24.04/],
+    [{ hostOs: 'debian-12' as never }, /'hostOs' is "debian-12"; allowed: debian-13, ubuntu-24.04 \(debian-12 was removed in 0.2.0.*use debian-13\)/],
     [{ components: [] }, /'components' is empty/],
     [{ rootDeviceName: 'sda1' }, /'rootDeviceName' is "sda1"/],
   ])('rejects bad props %#', (props, message) => {

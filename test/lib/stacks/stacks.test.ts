@@ -79,7 +79,7 @@ describe('AttendeeStack', () => {
   });
 
   test('with sshCidr: a key pair named after its stack, port 22 from exactly that CIDR, SSH and key outputs', () => {
-    const { attendees } = fixtureApp({ sshCidr: '198.51.100.0/24', hostOs: 'debian-12', attendees: 'alice,bob' });
+    const { attendees } = fixtureApp({ sshCidr: '198.51.100.0/24', hostOs: 'ubuntu-24.04', attendees: 'alice,bob' });
     const [alice] = templates(attendees);
     alice.resourceCountIs('AWS::EC2::KeyPair', 1);
     const keyPair = Object.values(alice.findResources('AWS::EC2::KeyPair'))[0];
@@ -99,7 +99,7 @@ describe('AttendeeStack', () => {
         ' --with-decryption --query Parameter.Value --output text > key.pem && chmod 600 key.pem']],
     });
     expect(outputs.SingleHostSshCommand.Value).toEqual({
-      'Fn::Join': ['', ['ssh -i key.pem admin@', { 'Fn::GetAtt': [Object.keys(alice.findResources('AWS::EC2::Instance'))[0], 'PublicIp'] }]],
+      'Fn::Join': ['', ['ssh -i key.pem ubuntu@', { 'Fn::GetAtt': [Object.keys(alice.findResources('AWS::EC2::Instance'))[0], 'PublicIp'] }]],
     });
   });
 

@@ -1,5 +1,4 @@
 import { TemplateStep } from '../../../tools/rehearsal/documents';
-import { mountPointsUnder } from '../../../tools/rehearsal/hosts';
 import { parseOptions } from '../../../tools/rehearsal/options';
 import {
   ACTION_SEQUENCE, hostsForStep, parameterEnvironment, planHosts, selectSteps, stepVariants, variantValues,
@@ -75,30 +74,18 @@ describe('step selection', () => {
 describe('command line', () => {
   test('defaults', () => {
     expect(parseOptions([])).toEqual({
-      steps: undefined, keep: false, pipework: undefined, synth: true, cdkOut: undefined, stack: undefined,
-      multiHosts: 2, tunnels: ['gre', 'vxlan'], firstAddress: '10.99.0.11', actionTimeoutSeconds: 600, help: false,
+      steps: undefined, variants: undefined, failurePath: true, keep: false, pipework: undefined, synth: true, cdkOut: undefined,
+      stack: undefined, tunnels: ['gre', 'vxlan'], actionTimeoutSeconds: 600, help: false,
     });
   });
   test('options, with a value after a space or an equals sign', () => {
-    const options = parseOptions(['--steps', '01,03', '--keep', '--pipework=/opt/pipework', '--cdk-out', 'out', '--multi-hosts', '3', '--tunnels', 'vxlan']);
-    expect(options).toMatchObject({ steps: ['01', '03'], keep: true, pipework: '/opt/pipework', cdkOut: 'out', synth: false, multiHosts: 3, tunnels: ['vxlan'] });
+    const options = parseOptions(['--steps', '01,03', '--keep', '--pipework=/opt/pipework', '--cdk-out', 'out', '--variants', 'docker28', '--no-failure-path', '--tunnels', 'vxlan']);
+    expect(options).toMatchObject({ steps: ['01', '03'], keep: true, pipework: '/opt/pipework', cdkOut: 'out', synth: false, variants: ['docker28'], failurePath: false, tunnels: ['vxlan'] });
     expect(parseOptions(['--no-synth']).synth).toBe(false);
   });
   test('mistakes are errors', () => {
     expect(() => parseOptions(['--stpes', '01'])).toThrow(/Unknown option --stpes/);
     expect(() => parseOptions(['--steps'])).toThrow(/--steps needs a value/);
-    expect(() => parseOptions(['--multi-hosts', '1'])).toThrow(/2 to 8/);
-  });
-});
-
-describe('mount points left by a host', () => {
-  test('under its run folder, deepest first', () => {
-    const mountInfo = [
-      '22 1 0:21 / /run rw - tmpfs tmpfs rw',
-      '900 22 0:4 net:[4026532553] /run/cnlab/rh1/docker-exec/netns/default rw - nsfs nsfs rw',
-      '901 22 0:4 net:[4026532554] /run/cnlab/rh1/docker-exec rw - nsfs nsfs rw',
-      '902 22 0:4 net:[4026532555] /run/cnlab/rh12/docker-exec/netns/default rw - nsfs nsfs rw',
-    ].join('\n');
-    expect(mountPointsUnder('/run/cnlab/rh1/', mountInfo)).toEqual(['/run/cnlab/rh1/docker-exec/netns/default', '/run/cnlab/rh1/docker-exec']);
+    expect(() => parseOptions(['--tunnels', 'GRE!'])).toThrow(/not: GRE!/);
   });
 });
