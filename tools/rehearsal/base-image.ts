@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { runLogged, runQuiet, tailOfFile } from './process';
+import { runLogged, runQuiet, tailOfFile } from '../common/process';
 
 /** The one base image every lab image starts from (assets/components/lab-images.sh pulls it from Docker Hub). */
 export const BASE_IMAGE = 'debian:trixie-slim';

@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { LAB_TAGS } from '../../lib/contract';
 import { readTemplateResources, tagValue } from './documents';
 
 /**
@@ -65,8 +66,8 @@ export function templateHosts(templateFiles: readonly string[]): TemplateHost[] 
   for (const templateFile of templateFiles) {
     for (const [logicalId, resource] of Object.entries(readTemplateResources(templateFile))) {
       const properties = isObject(resource.Properties) ? resource.Properties : {};
-      const topology = tagValue(properties, 'cnlab:topology');
-      const index = tagValue(properties, 'cnlab:host-index');
+      const topology = tagValue(properties, LAB_TAGS.topology);
+      const index = tagValue(properties, LAB_TAGS.hostIndex);
       if (resource.Type !== 'AWS::EC2::Instance' || topology === undefined || index === undefined) continue;
       const policy = isObject(resource.CreationPolicy) && isObject(resource.CreationPolicy.ResourceSignal) ? resource.CreationPolicy.ResourceSignal : {};
       hosts.push({

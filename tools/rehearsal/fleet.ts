@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { LAB_HOME } from '../../lib/contract';
 import { filledUserData, TemplateHost } from './boot';
 import { Machines, RecordedSignal } from './machines';
 import { DockerVariant, machineName, VPC_PREFIX } from './variants';
@@ -118,10 +119,10 @@ export function breakFirstComponent(template: { Resources: Record<string, { Meta
     const init = resource.Metadata?.['AWS::CloudFormation::Init'] as Record<string, { files?: Record<string, { content?: unknown }> }> | undefined;
     for (const config of Object.values(init ?? {})) {
       const files = config.files ?? {};
-      const order = files['/opt/container-networks/components/order'];
+      const order = files[`${LAB_HOME}/components/order`];
       if (typeof order?.content !== 'string') continue;
       const first = order.content.split('\n').map((line) => line.replace(/#.*/, '').trim()).find((line) => line !== '');
-      const script = first && files[`/opt/container-networks/components/${first}.sh`];
+      const script = first && files[`${LAB_HOME}/components/${first}.sh`];
       if (!first || !script) continue;
       script.content = '#!/usr/bin/env bash\necho "this install was broken on purpose by the rehearsal" >&2\nexit 3\n';
       return first;

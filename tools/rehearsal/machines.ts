@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { randomUUID } from 'crypto';
 import { HOST_SNAPSHOT_SCRIPT, StepHosts } from './hosts';
-import { runLogged, runQuiet, tailOfFile } from './process';
+import { runLogged, runQuiet, tailOfFile } from '../common/process';
 
 /** Where machine.sh keeps each machine's folder (seed, template, Docker data). */
 export const MACHINES_FOLDER = '/var/lib/cnlab/machines';

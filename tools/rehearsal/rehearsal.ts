@@ -8,7 +8,7 @@ import { takeRehearsalLock } from './hosts';
 import { Machines, MachineVersions } from './machines';
 import { RehearsalOptions } from './options';
 import { PlannedHost, selectSteps, stepVariants } from './plan';
-import { killRunningChildren, runLogged, tailOfFile } from './process';
+import { killRunningChildren, runLogged, tailOfFile } from '../common/process';
 import { StepResult } from './report';
 import { rehearseStep } from './runner';
 import { renderRehearsalSummary, VariantResult } from './summary';

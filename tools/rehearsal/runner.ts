@@ -1,11 +1,11 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { StepAction } from '../../lib/steps/document-content';
+import { StepAction } from '../../lib/contract';
 import { StepDocument, TemplateStep } from './documents';
 import { StepHosts, TIMED_OUT_EXIT_CODE } from './hosts';
 import { AGENT_ENVIRONMENT } from './machines';
 import { ACTION_SEQUENCE, parameterEnvironment, PlannedHost, StepVariant, variantValues } from './plan';
-import { runLogged, tailOfFile } from './process';
+import { runLogged, tailOfFile } from '../common/process';
 import { progressLine, SequenceEntryResult, stepLabel, StepResult } from './report';
 import { judgeAction, notRehearsedLines, snapshotDifference } from './verdict';
 
