@@ -31,3 +31,23 @@ export function isValidWorkshopName(name: string): boolean {
 export function isValidAttendeeName(name: string): boolean {
   return ATTENDEE_NAME_PATTERN.test(name);
 }
+
+/**
+ * The IAM path of a workshop's attendee IAM resources that cannot carry tags in CloudFormation
+ * (instance profiles, the attendee access groups and policies): `/cnlab/<workshop>/`. The expiry
+ * deleter may delete only what lies under it; the trailing slash keeps `container-networks-2` out
+ * of `container-networks`.
+ */
+export function workshopIamPath(workshopName: string): string {
+  return `/cnlab/${workshopName}/`;
+}
+
+/** The EventBridge Scheduler schedule group of a workshop's expiry schedules (in its workshop stack). */
+export function expiryScheduleGroupName(workshopName: string): string {
+  return `${workshopName}-lab-expiry`;
+}
+
+/** The IAM group of one attendee's access (Session Manager on their hosts, their SSH key): `<workshop>-<attendee>`. */
+export function attendeeAccessGroupName(workshopName: string, attendee: string): string {
+  return `${workshopName}-${attendee}`;
+}

@@ -1,5 +1,6 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
+import { Aws, RemovalPolicy } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 
@@ -22,11 +23,29 @@ export interface LabNetworkProps {
    */
   readonly maxAzs?: number;
   /**
-   * How long the new VPC's flow log (rejected traffic only) is kept. Ignored when `vpc` is given.
+   * How long the new VPC's flow log is kept. Ignored when `vpc` is given.
    * @default logs.RetentionDays.ONE_WEEK
    */
   readonly flowLogRetention?: logs.RetentionDays;
+  /**
+   * Which traffic the new VPC's flow log records: rejected packets only (what a tunnel that does not
+   * come up needs), or accepted ones too (who talked to whom during the event; more log volume, more
+   * cost). Ignored when `vpc` is given.
+   * @default ec2.FlowLogTrafficType.REJECT
+   */
+  readonly flowLogTrafficType?: ec2.FlowLogTrafficType;
+  /**
+   * Remove every rule from the new VPC's default security group (no lab host uses it), with the
+   * custom resource `@aws-cdk/aws-ec2:restrictDefaultSecurityGroup` brings (a small Lambda function
+   * from the CDK's asset bucket). Ignored when `vpc` is given.
+   * @default true, unless the app's context sets the feature flag
+   * `@aws-cdk/aws-ec2:restrictDefaultSecurityGroup` to false (the local emulator does: it cannot run Lambda functions)
+   */
+  readonly restrictDefaultSecurityGroup?: boolean;
 }
+
+/** The CDK feature flag that makes a VPC restrict its default security group. */
+export const RESTRICT_DEFAULT_SECURITY_GROUP_FLAG = '@aws-cdk/aws-ec2:restrictDefaultSecurityGroup';
 
 /** Prefix length of each public subnet: /20 is 4,091 usable addresses, room for 100 attendees x 9 hosts twice over. */
 const PUBLIC_SUBNET_MASK = 20;
@@ -39,7 +58,9 @@ const PUBLIC_SUBNET_MASK = 20;
  *
  * The new VPC has a flow log of REJECTED traffic to CloudWatch Logs (one week):
  * it answers "why does my tunnel not come up" (a packet the security groups
- * dropped) at a small cost, and satisfies cdk-nag's AwsSolutions-VPC7.
+ * dropped) at a small cost, and satisfies cdk-nag's AwsSolutions-VPC7;
+ * `flowLogTrafficType: ALL` records accepted traffic too. Its default security
+ * group is emptied (no lab host uses it).
  */
 export class LabNetwork extends Construct {
   /** The VPC the lab hosts go into. */
@@ -51,8 +72,10 @@ export class LabNetwork extends Construct {
     super(scope, id);
 
     if (props.vpc) {
-      if (props.cidr !== undefined || props.maxAzs !== undefined || props.flowLogRetention !== undefined) {
-        throw new Error(`LabNetwork ${this.node.path}: 'cidr', 'maxAzs' and 'flowLogRetention' apply to a new VPC only; leave them out when passing 'vpc'.`);
+      const newVpcOnly = (['cidr', 'maxAzs', 'flowLogRetention', 'flowLogTrafficType', 'restrictDefaultSecurityGroup'] as const)
+        .filter((key) => props[key] !== undefined);
+      if (newVpcOnly.length > 0) {
+        throw new Error(`LabNetwork ${this.node.path}: ${newVpcOnly.map((key) => `'${key}'`).join(', ')} apply to a new VPC only; leave them out when passing 'vpc'.`);
       }
       this.vpc = props.vpc;
       this.hostSubnets = { subnetType: ec2.SubnetType.PUBLIC };
@@ -70,10 +93,12 @@ export class LabNetwork extends Construct {
       throw new Error(`LabNetwork ${this.node.path}: 'maxAzs' is ${maxAzs}; allowed: a whole number from 1 to ${Math.min(subnetsThatFit, 6)} for ${cidr}.`);
     }
 
+    const flag: unknown = this.node.tryGetContext(RESTRICT_DEFAULT_SECURITY_GROUP_FLAG);
     const vpc = new ec2.Vpc(this, 'Vpc', {
       ipAddresses: ec2.IpAddresses.cidr(cidr),
       maxAzs,
       natGateways: 0,
+      restrictDefaultSecurityGroup: props.restrictDefaultSecurityGroup ?? !(flag === false || flag === 'false'),
       subnetConfiguration: [{
         name: 'Public',
         subnetType: ec2.SubnetType.PUBLIC,
@@ -86,9 +111,20 @@ export class LabNetwork extends Construct {
       retention: props.flowLogRetention ?? logs.RetentionDays.ONE_WEEK,
       removalPolicy: RemovalPolicy.DESTROY,
     });
+    // Only the flow-log service of this account, delivering this account's flow logs, may assume the role
+    // (confused deputy: another account's flow log cannot write into this log group through it).
+    const flowLogRole = new iam.Role(this, 'FlowLogRole', {
+      assumedBy: new iam.ServicePrincipal('vpc-flow-logs.amazonaws.com', {
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
+          ArnLike: { 'aws:SourceArn': `arn:${Aws.PARTITION}:ec2:${Aws.REGION}:${Aws.ACCOUNT_ID}:vpc-flow-log/*` },
+        },
+      }),
+      description: 'Writes the lab VPC\'s flow log to its log group',
+    });
     vpc.addFlowLog('RejectedTraffic', {
-      destination: ec2.FlowLogDestination.toCloudWatchLogs(flowLogGroup),
-      trafficType: ec2.FlowLogTrafficType.REJECT,
+      destination: ec2.FlowLogDestination.toCloudWatchLogs(flowLogGroup, flowLogRole),
+      trafficType: props.flowLogTrafficType ?? ec2.FlowLogTrafficType.REJECT,
       maxAggregationInterval: ec2.FlowLogMaxAggregationInterval.ONE_MINUTE,
     });
 

@@ -1,7 +1,8 @@
 import { Stack, StackProps, Tags } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import { Construct } from 'constructs';
-import { DEFAULT_WORKSHOP_NAME, isValidWorkshopName, LAB_TAGS, WORKSHOP_NAME_RULE } from '../contract';
+import { DEFAULT_WORKSHOP_NAME, expiryScheduleGroupName, isValidWorkshopName, LAB_TAGS, WORKSHOP_NAME_RULE } from '../contract';
 import { LabNetwork } from '../network/lab-network';
 import { LabStep } from '../steps/lab-step';
 import { LabStepDefinition } from '../steps/lab-step-definition';
@@ -20,6 +21,11 @@ export interface WorkshopStackProps extends StackProps {
    */
   readonly vpc?: ec2.IVpc;
   /**
+   * Which traffic the new VPC's flow log records (see LabNetwork). Ignored when `vpc` is given.
+   * @default ec2.FlowLogTrafficType.REJECT
+   */
+  readonly flowLogTrafficType?: ec2.FlowLogTrafficType;
+  /**
    * Folder of step folders to publish as documents.
    * @default - the package's built-in steps, assets/steps/
    */
@@ -28,7 +34,8 @@ export interface WorkshopStackProps extends StackProps {
 
 /**
  * What all attendees of a workshop share, once per account and region: the
- * lab network and every lab step as SSM documents.
+ * lab network, every lab step as SSM documents, and the schedule group of
+ * the attendees' expiry schedules (`<workshop>-lab-expiry`).
  */
 export class WorkshopStack extends Stack {
   /** The workshop name. */
@@ -39,6 +46,8 @@ export class WorkshopStack extends Stack {
   public readonly vpc: ec2.IVpc;
   /** The lab steps, sorted by id. */
   public readonly steps: readonly LabStep[];
+  /** The name of the EventBridge Scheduler schedule group the attendee stacks put their expiry schedules in. */
+  public readonly expiryScheduleGroupName: string;
 
   constructor(scope: Construct, id: string, props: WorkshopStackProps = {}) {
     const workshopName = props.workshopName ?? DEFAULT_WORKSHOP_NAME;
@@ -52,8 +61,12 @@ export class WorkshopStack extends Stack {
     });
     this.workshopName = workshopName;
     Tags.of(this).add(LAB_TAGS.workshop, workshopName);
-    this.network = new LabNetwork(this, 'Network', { vpc: props.vpc });
+    this.network = new LabNetwork(this, 'Network', props.vpc ? { vpc: props.vpc } : { flowLogTrafficType: props.flowLogTrafficType });
     this.vpc = this.network.vpc;
     this.steps = addStepDocuments(this, definitions, workshopName);
+    // The attendees' expiry schedules in a group of the workshop's own: their roles trust the scheduler on
+    // behalf of this group only, and the expiry deleter may delete this group's schedules only.
+    const group = new scheduler.CfnScheduleGroup(this, 'ExpirySchedules', { name: expiryScheduleGroupName(workshopName) });
+    this.expiryScheduleGroupName = group.name as string;
   }
 }
