@@ -1,3 +1,5 @@
+import type { HostArchitecture } from './instance-types';
+
 /** Operating systems a lab host can run. */
 export type HostOs = 'debian-13' | 'ubuntu-24.04';
 
@@ -19,8 +21,11 @@ export const RETIRED_HOST_OSES: Readonly<Record<string, string>> = {
 
 /** What the CDK side needs to know about a host operating system. */
 export interface HostOsFacts {
-  /** Public SSM parameter holding the current AMI id (resolved by EC2 at instance launch, so synth needs no lookup and redeploys keep the image). */
-  readonly amiParameter: string;
+  /**
+   * Public SSM parameter holding the current AMI id, per CPU architecture (resolved by EC2 at
+   * instance launch, so synth needs no lookup and redeploys keep the image).
+   */
+  readonly amiParameters: Readonly<Record<HostArchitecture, string>>;
   /**
    * Root device name of the AMI. A block device mapping on any other name adds
    * a second, unused disk instead of sizing and encrypting the root one.
@@ -35,12 +40,15 @@ export const HOST_OS_FACTS: Readonly<Record<HostOs, HostOsFacts>> = {
   'debian-13': {
     // Debian's cloud team publishes one parameter per release under /aws/service/debian/release/
     // (the same scheme as 12's); to be confirmed on the first real deploy.
-    amiParameter: '/aws/service/debian/release/13/latest/amd64',
+    amiParameters: { amd64: '/aws/service/debian/release/13/latest/amd64', arm64: '/aws/service/debian/release/13/latest/arm64' },
     rootDeviceName: '/dev/xvda',
     sshUser: 'admin',
   },
   'ubuntu-24.04': {
-    amiParameter: '/aws/service/canonical/ubuntu/server/24.04/stable/current/amd64/hvm/ebs-gp3/ami-id',
+    amiParameters: {
+      amd64: '/aws/service/canonical/ubuntu/server/24.04/stable/current/amd64/hvm/ebs-gp3/ami-id',
+      arm64: '/aws/service/canonical/ubuntu/server/24.04/stable/current/arm64/hvm/ebs-gp3/ami-id',
+    },
     rootDeviceName: '/dev/sda1',
     sshUser: 'ubuntu',
   },

@@ -7,6 +7,7 @@ import { assetPath } from '../private/assets';
 import { LabStepDefinition } from '../steps/lab-step-definition';
 import { HostComponent } from './host-component';
 import { DEFAULT_HOST_OS, HOST_OS_FACTS, HostOs, HostOsFacts, hostOsProblem } from './host-os';
+import { HostArchitecture, instanceArchitecture } from './instance-types';
 import { collectHostFiles, HostFile, HostFileSources, LAB_CONFIG_SET, renderInitMetadata } from './private/host-files';
 import { LabHostFiles } from './private/lab-host-files';
 import { fillPlaceholders, LONGEST_PLACEHOLDER_VALUES, placeholdersIn, USER_DATA_LIMIT } from './private/user-data';
@@ -37,7 +38,7 @@ export interface LabHostProps {
    */
   readonly rootDeviceName?: string;
   /**
-   * EC2 instance type.
+   * EC2 instance type. A Graviton type (t4g, m7g, ...) boots the arm64 image of `hostOs`, any other the amd64 image.
    * @default t3.large
    */
   readonly instanceType?: ec2.InstanceType;
@@ -58,9 +59,17 @@ export interface LabHostProps {
   readonly rootVolumeGiB?: number;
   /**
    * How long CloudFormation waits for the host to report that provisioning and all component checks passed.
-   * @default Duration.minutes(15)
+   * Hundreds of hosts booting at once share package mirrors and Docker Hub, and provisioning retries with backoff:
+   * leave room for that.
+   * @default Duration.minutes(30)
    */
   readonly readinessTimeout?: Duration;
+  /**
+   * IAM path of the host's instance profile, e.g. `/cnlab/<workshop>/`. The expiry deleter may delete instance
+   * profiles under its workshop's path only (instance profiles cannot carry tags in CloudFormation).
+   * @default '/'
+   */
+  readonly instanceProfilePath?: string;
   /**
    * Key pair for SSH. SSH also needs allowSshAccessFrom().
    * @default - no key pair: Session Manager only
@@ -93,6 +102,12 @@ export interface LabHostProps {
  */
 export const DEFAULT_INSTANCE_TYPE = 't3.large';
 
+/** How long CloudFormation waits for a host's readiness signal unless told otherwise, in minutes. */
+export const DEFAULT_READINESS_TIMEOUT_MINUTES = 30;
+
+/** Shortest and longest readiness timeout, in minutes (CloudFormation allows 12 hours at most). */
+export const READINESS_TIMEOUT_MINUTES = { min: 5, max: 720 } as const;
+
 /** Files already read for hosts of a stack, by their sources: the hosts of one stack read and validate them once. */
 const filesByStack = new WeakMap<Stack, Map<string, HostFile[]>>();
 
@@ -106,6 +121,19 @@ function hostFilesOf(stack: Stack, sources: Omit<HostFileSources, 'steps'> & { r
     cache.set(key, files);
   }
   return files;
+}
+
+/**
+ * The statement that keeps a lab host's role away from Parameter Store: an explicit Deny wins over the
+ * Allow of AmazonSSMManagedInstanceCore (and of anything attached later).
+ */
+export function hostRoleParameterDeny(): iam.PolicyStatement {
+  return new iam.PolicyStatement({
+    sid: 'NoParameterStoreReads',
+    effect: iam.Effect.DENY,
+    actions: ['ssm:GetParameter', 'ssm:GetParameters', 'ssm:GetParametersByPath', 'ssm:GetParameterHistory', 'ssm:DescribeParameters'],
+    resources: ['*'],
+  });
 }
 
 /** Smallest and largest root volume; the images and Docker's build cache need ~12 GiB. */
@@ -174,58 +202,14 @@ export class LabHost extends Resource implements ec2.IInstance {
     this.userDataBytes = userDataTemplate.longestBytes;
 
     // --- the instance
-    const stack = Stack.of(this);
-    const role = this.createRole();
-    const securityGroup = props.securityGroup ?? new ec2.SecurityGroup(this, 'SecurityGroup', {
-      vpc: props.vpc,
-      description: `Lab host ${this.node.path}: all outbound (packages, Systems Manager), inbound only as allowed`,
-      allowAllOutbound: true,
-    });
-
-    // The instance's logical id is known only once the instance exists; a lazy value breaks the cycle.
-    let cfnInstance: ec2.CfnInstance | undefined;
-    const logicalId = Lazy.string({ produce: () => stack.getLogicalId(cfnInstance!) });
-    const sharedFilesResource = userDataTemplate.sharedFiles ? LabHostFiles.forFiles(this, components.map((component) => component.name), files) : undefined;
-    const userData = ec2.UserData.custom(fillPlaceholders(userDataTemplate.text, {
-      ...userDataTemplate.fixedValues,
-      STACK_NAME: Aws.STACK_NAME,
-      LOGICAL_ID: logicalId,
-      INIT_RESOURCE: sharedFilesResource?.logicalId ?? logicalId,
-      REGION: Aws.REGION,
-    }));
-
-    this.instance = new ec2.Instance(this, 'Resource', {
-      vpc: props.vpc,
-      vpcSubnets: props.vpcSubnets ?? { subnetType: ec2.SubnetType.PUBLIC },
-      instanceType: props.instanceType ?? new ec2.InstanceType(DEFAULT_INSTANCE_TYPE),
-      // Resolved at launch, not through a template parameter: a parameter is re-read on every stack
-      // update, so a new vendor AMI would replace every host on an unrelated redeploy.
-      machineImage: props.machineImage ?? ec2.MachineImage.resolveSsmParameterAtLaunch(settings.facts.amiParameter, { os: ec2.OperatingSystemType.LINUX }),
-      securityGroup,
-      role,
-      keyPair: props.keyPair,
-      httpTokens: ec2.HttpTokens.REQUIRED,
-      httpEndpoint: true,
-      httpPutResponseHopLimit: 1,
-      blockDevices: [rootVolume(settings)],
-      detailedMonitoring: false,
-      userData,
-    });
-    cfnInstance = this.instance.node.defaultChild as ec2.CfnInstance;
-    if (sharedFilesResource) {
-      // The files must exist before the host boots and runs cfn-init.
-      cfnInstance.node.addDependency(sharedFilesResource.resource);
-    } else {
-      cfnInstance.addMetadata('AWS::CloudFormation::Init', renderInitMetadata(files));
-    }
-    this.configureInstance(cfnInstance, settings.readinessTimeout);
+    this.instance = this.createInstance(props, settings, userDataTemplate, files);
 
     this.hostOs = hostOs;
     this.sshUser = settings.facts.sshUser;
     this.componentNames = components.map((component) => component.name);
     this.connections = this.instance.connections;
-    this.role = role;
-    this.grantPrincipal = role;
+    this.role = this.instance.role;
+    this.grantPrincipal = this.instance.role;
     this.instanceId = this.instance.instanceId;
     this.instanceAvailabilityZone = this.instance.instanceAvailabilityZone;
     this.instancePrivateDnsName = this.instance.instancePrivateDnsName;
@@ -234,7 +218,66 @@ export class LabHost extends Resource implements ec2.IInstance {
     this.instancePublicIp = this.instance.instancePublicIp;
   }
 
-  /** The host's role: Session Manager, plus reading its own stack's files and signalling readiness. */
+  /** The instance, its role, security group, instance profile and user data; files and readiness gate attached. */
+  private createInstance(props: LabHostProps, settings: LabHostSettings, userDataTemplate: UserDataTemplate, files: HostFile[]): ec2.Instance {
+    const stack = Stack.of(this);
+    const securityGroup = props.securityGroup ?? new ec2.SecurityGroup(this, 'SecurityGroup', {
+      vpc: props.vpc,
+      description: `Lab host ${this.node.path}: all outbound (packages, Systems Manager), inbound only as allowed`,
+      allowAllOutbound: true,
+    });
+    const instanceProfile = new iam.InstanceProfile(this, 'InstanceProfile', { role: this.createRole(), path: settings.instanceProfilePath });
+
+    // The instance's logical id is known only once the instance exists; a lazy value breaks the cycle.
+    let cfnInstance: ec2.CfnInstance | undefined;
+    const logicalId = Lazy.string({ produce: () => stack.getLogicalId(cfnInstance!) });
+    const componentNames = settings.components.map((component) => component.name);
+    const sharedFilesResource = userDataTemplate.sharedFiles ? LabHostFiles.forFiles(this, componentNames, files) : undefined;
+    const userData = ec2.UserData.custom(fillPlaceholders(userDataTemplate.text, {
+      ...userDataTemplate.fixedValues,
+      STACK_NAME: Aws.STACK_NAME,
+      LOGICAL_ID: logicalId,
+      INIT_RESOURCE: sharedFilesResource?.logicalId ?? logicalId,
+      REGION: Aws.REGION,
+    }));
+
+    const instance = new ec2.Instance(this, 'Resource', {
+      vpc: props.vpc,
+      vpcSubnets: props.vpcSubnets ?? { subnetType: ec2.SubnetType.PUBLIC },
+      instanceType: props.instanceType ?? new ec2.InstanceType(DEFAULT_INSTANCE_TYPE),
+      // Resolved at launch, not through a template parameter: a parameter is re-read on every stack
+      // update, so a new vendor AMI would replace every host on an unrelated redeploy.
+      machineImage: props.machineImage ?? ec2.MachineImage.resolveSsmParameterAtLaunch(
+        settings.facts.amiParameters[settings.architecture], { os: ec2.OperatingSystemType.LINUX }),
+      securityGroup,
+      instanceProfile,
+      keyPair: props.keyPair,
+      httpTokens: ec2.HttpTokens.REQUIRED,
+      httpEndpoint: true,
+      httpPutResponseHopLimit: 1,
+      // The host reads its own tags (expires-at) from the instance metadata, for the expiry warnings.
+      instanceMetadataTags: true,
+      blockDevices: [rootVolume(settings)],
+      detailedMonitoring: false,
+      userData,
+    });
+    cfnInstance = instance.node.defaultChild as ec2.CfnInstance;
+    if (sharedFilesResource) {
+      // The files must exist before the host boots and runs cfn-init.
+      cfnInstance.node.addDependency(sharedFilesResource.resource);
+    } else {
+      cfnInstance.addMetadata('AWS::CloudFormation::Init', renderInitMetadata(files));
+    }
+    this.configureInstance(instance, cfnInstance, settings.readinessTimeout);
+    return instance;
+  }
+
+  /**
+   * The host's role: Session Manager, plus reading its own stack's files and signalling readiness.
+   * Attendees are root on their hosts, so whatever this role may do, they may do: it is denied every
+   * Parameter Store read (AmazonSSMManagedInstanceCore allows ssm:GetParameter(s) on every parameter,
+   * among them every attendee's SSH private key; Run Command and Session Manager need none).
+   */
   private createRole(): iam.Role {
     const role = new iam.Role(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com'),
@@ -248,6 +291,7 @@ export class LabHost extends Resource implements ec2.IInstance {
             resources: [Stack.of(this).stackId],
           })],
         }),
+        NoParameterReads: new iam.PolicyDocument({ statements: [hostRoleParameterDeny()] }),
       },
     });
     Validations.of(role).acknowledge({
@@ -258,11 +302,11 @@ export class LabHost extends Resource implements ec2.IInstance {
   }
 
   /** The readiness gate (creation policy) and the linters' notes with their reasons. */
-  private configureInstance(cfnInstance: ec2.CfnInstance, readinessTimeout: Duration): void {
+  private configureInstance(instance: ec2.Instance, cfnInstance: ec2.CfnInstance, readinessTimeout: Duration): void {
     const imageId = cfnInstance.imageId;
     if (imageId !== undefined && !Token.isUnresolved(imageId) && imageId.startsWith('resolve:ssm:')) {
       // EC2 resolves `resolve:ssm:<parameter>` at launch; both linters only know AMI ids and flag it (E1152).
-      Validations.of(this.instance).acknowledge({
+      Validations.of(instance).acknowledge({
         id: 'CloudFormation-Validate::E1152',
         reason: 'ImageId is resolve:ssm:<parameter>, which EC2 resolves when it launches the instance (RunInstances accepts it); the check only knows ami-... ids.',
       });
@@ -271,7 +315,7 @@ export class LabHost extends Resource implements ec2.IInstance {
     cfnInstance.cfnOptions.creationPolicy = {
       resourceSignal: { count: 1, timeout: readinessTimeout.toIsoString() },
     };
-    Validations.of(this.instance).acknowledge(
+    Validations.of(instance).acknowledge(
       {
         id: 'AwsSolutions-EC28',
         reason: 'Lab hosts live for a few hours of a workshop; basic 5-minute metrics are enough and detailed monitoring would add cost per host.',
@@ -314,8 +358,11 @@ export class LabHost extends Resource implements ec2.IInstance {
 interface LabHostSettings {
   readonly hostOs: HostOs;
   readonly facts: HostOsFacts;
+  /** The CPU architecture of the instance type: which image of the OS to boot. */
+  readonly architecture: HostArchitecture;
   readonly rootVolumeGiB: number;
   readonly readinessTimeout: Duration;
+  readonly instanceProfilePath: string;
   readonly rootDeviceName: string;
   readonly components: readonly HostComponent[];
 }
@@ -332,10 +379,14 @@ function validateLabHostProps(where: string, props: LabHostProps): LabHostSettin
   if (!Number.isInteger(rootVolumeGiB) || rootVolumeGiB < ROOT_VOLUME_RANGE.min || rootVolumeGiB > ROOT_VOLUME_RANGE.max) {
     throw new Error(`LabHost ${where}: 'rootVolumeGiB' is ${rootVolumeGiB}; allowed: a whole number from ${ROOT_VOLUME_RANGE.min} to ${ROOT_VOLUME_RANGE.max}.`);
   }
-  const readinessTimeout = props.readinessTimeout ?? Duration.minutes(15);
+  const readinessTimeout = props.readinessTimeout ?? Duration.minutes(DEFAULT_READINESS_TIMEOUT_MINUTES);
   const timeoutMinutes = readinessTimeout.toMinutes({ integral: false });
-  if (timeoutMinutes < 5 || timeoutMinutes > 12 * 60) {
-    throw new Error(`LabHost ${where}: 'readinessTimeout' is ${readinessTimeout.toHumanString()}; allowed: 5 minutes to 12 hours (CloudFormation's limit).`);
+  if (timeoutMinutes < READINESS_TIMEOUT_MINUTES.min || timeoutMinutes > READINESS_TIMEOUT_MINUTES.max) {
+    throw new Error(`LabHost ${where}: 'readinessTimeout' is ${readinessTimeout.toHumanString()}; allowed: ${READINESS_TIMEOUT_MINUTES.min} minutes to 12 hours (CloudFormation's limit).`);
+  }
+  const instanceProfilePath = props.instanceProfilePath ?? '/';
+  if (!/^\/([\x21-\x7e]+\/)?$/.test(instanceProfilePath) || instanceProfilePath.length > 512) {
+    throw new Error(`LabHost ${where}: 'instanceProfilePath' is ${JSON.stringify(instanceProfilePath)}; allowed: an IAM path that starts and ends with /, e.g. /cnlab/container-networks/.`);
   }
   const rootDeviceName = props.rootDeviceName ?? facts.rootDeviceName;
   if (!/^\/dev\/(sd[a-z]1?|xvd[a-z])$/.test(rootDeviceName)) {
@@ -345,7 +396,8 @@ function validateLabHostProps(where: string, props: LabHostProps): LabHostSettin
   if (components.length === 0) {
     throw new Error(`LabHost ${where}: 'components' is empty; a lab host needs at least one component.`);
   }
-  return { hostOs, facts, rootVolumeGiB, readinessTimeout, rootDeviceName, components };
+  const architecture = instanceArchitecture((props.instanceType ?? new ec2.InstanceType(DEFAULT_INSTANCE_TYPE)).toString());
+  return { hostOs, facts, architecture, rootVolumeGiB, readinessTimeout, instanceProfilePath, rootDeviceName, components };
 }
 
 /** The encrypted gp3 root volume, on the OS's root device name (any other name would add a second disk). */
@@ -356,8 +408,20 @@ function rootVolume(settings: LabHostSettings): ec2.BlockDevice {
   };
 }
 
+/** A user data template, read and measured. */
+interface UserDataTemplate {
+  /** The template's text, placeholders unfilled. */
+  readonly text: string;
+  /** Placeholder values known at synth time. */
+  readonly fixedValues: Readonly<Record<string, string>>;
+  /** Its size in bytes with the deploy-time values at their longest. */
+  readonly longestBytes: number;
+  /** Whether it takes @@INIT_RESOURCE@@, so the files can live in one shared resource. */
+  readonly sharedFiles: boolean;
+}
+
 /** The user data template, whether it takes the shared files resource, and its size with the longest deploy-time values. */
-function readUserDataTemplate(where: string, userDataFileProp: string | undefined, hostOs: HostOs) {
+function readUserDataTemplate(where: string, userDataFileProp: string | undefined, hostOs: HostOs): UserDataTemplate {
   const userDataFile = userDataFileProp ?? assetPath('host', 'user-data.sh');
   if (!fs.existsSync(userDataFile)) {
     throw new Error(`LabHost ${where}: the user data template ${userDataFile} is missing.`);

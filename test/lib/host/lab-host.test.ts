@@ -32,6 +32,23 @@ describe('LabHost', () => {
     });
   });
 
+  test.each([
+    ['debian-13', 't4g.large', '/aws/service/debian/release/13/latest/arm64'],
+    ['ubuntu-24.04', 'm7g.xlarge', '/aws/service/canonical/ubuntu/server/24.04/stable/current/arm64/hvm/ebs-gp3/ami-id'],
+    ['debian-13', 'm7i.large', '/aws/service/debian/release/13/latest/amd64'],
+  ] as const)('%s on %s boots the image of the instance type\'s architecture: %s (issue 11.8)', (hostOs, instanceType, parameter) => {
+    hostTemplate({ hostOs, instanceType: new ec2.InstanceType(instanceType) }).template.hasResourceProperties('AWS::EC2::Instance', {
+      ImageId: `resolve:ssm:${parameter}`, InstanceType: instanceType,
+    });
+  });
+
+  test('the host may read its own tags from the instance metadata (expiry warnings), and its instance profile sits on the given IAM path', () => {
+    const { template } = hostTemplate({ instanceProfilePath: '/cnlab/container-networks/' });
+    template.hasResourceProperties('AWS::EC2::Instance', { MetadataOptions: Match.objectLike({ InstanceMetadataTags: 'enabled', HttpTokens: 'required' }) });
+    template.hasResourceProperties('AWS::IAM::InstanceProfile', { Path: '/cnlab/container-networks/' });
+    expect(() => hostTemplate({ instanceProfilePath: 'cnlab' })).toThrow(`'instanceProfilePath' is "cnlab"; allowed: an IAM path that starts and ends with /`);
+  });
+
   test('resolves the AMI parameter at launch, not through a template parameter a redeploy would re-read', () => {
     const { template } = hostTemplate();
     expect(template.findParameters('*', { Type: 'AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>' })).toEqual({});
@@ -91,7 +108,7 @@ describe('LabHost', () => {
     expect(parameters.map((parameter) => parameter.Default)).toEqual(['/lab/pinned-ami']);
   });
 
-  test('role: exactly AmazonSSMManagedInstanceCore plus DescribeStackResource and SignalResource on its own stack', () => {
+  test('role: exactly AmazonSSMManagedInstanceCore plus DescribeStackResource and SignalResource on its own stack, and no Parameter Store reads (issue 11.1)', () => {
     const { template } = hostTemplate();
     const roles = template.findResources('AWS::IAM::Role', {
       Properties: { AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { Service: 'ec2.amazonaws.com' } })] } },
@@ -109,6 +126,19 @@ describe('LabHost', () => {
           Effect: 'Allow',
           Action: ['cloudformation:DescribeStackResource', 'cloudformation:SignalResource'],
           Resource: { Ref: 'AWS::StackId' },
+        }],
+      },
+    }, {
+      // Attendees are root on the host and so hold this role: AmazonSSMManagedInstanceCore would let them
+      // read every parameter, every attendee's SSH private key among them. An explicit Deny wins over it.
+      PolicyName: 'NoParameterReads',
+      PolicyDocument: {
+        Version: '2012-10-17',
+        Statement: [{
+          Sid: 'NoParameterStoreReads',
+          Effect: 'Deny',
+          Action: ['ssm:DescribeParameters', 'ssm:GetParameter', 'ssm:GetParameterHistory', 'ssm:GetParameters', 'ssm:GetParametersByPath'],
+          Resource: '*',
         }],
       },
     }]);
@@ -133,9 +163,9 @@ describe('LabHost', () => {
     ]);
   });
 
-  test('creation policy waits for one signal for the readiness timeout', () => {
+  test('creation policy waits for one signal for the readiness timeout: 30 minutes by default, room for a busy morning (issue 11.5)', () => {
     expect(only(hostTemplate().template.findResources('AWS::EC2::Instance')).CreationPolicy)
-      .toEqual({ ResourceSignal: { Count: 1, Timeout: 'PT15M' } });
+      .toEqual({ ResourceSignal: { Count: 1, Timeout: 'PT30M' } });
     expect(only(hostTemplate({ readinessTimeout: Duration.minutes(40) }).template.findResources('AWS::EC2::Instance')).CreationPolicy)
       .toEqual({ ResourceSignal: { Count: 1, Timeout: 'PT40M' } });
   });
