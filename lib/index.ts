@@ -15,6 +15,7 @@ export type { StepAction, StepParameter, TopologyKind, TopologySpec } from './co
 export { LabNetwork } from './network/lab-network';
 export type { LabNetworkProps } from './network/lab-network';
 export type { HostOs } from './host/host-os';
+export type { HostArchitecture } from './host/instance-types';
 export { HostComponent } from './host/host-component';
 export type { HostComponentOptions } from './host/host-component';
 export { LabHost } from './host/lab-host';
@@ -36,6 +37,8 @@ export { SelfContainedLabStack } from './stacks/self-contained-stack';
 export type { SelfContainedLabStackProps } from './stacks/self-contained-stack';
 export { addWorkshopStudioParameters, selfContainedSynthesizer, workshopStudioSynthesizer } from './stacks/synthesizers';
 export { ExpiryDeleterRole, LabExpiry } from './expiry/lab-expiry';
+export { AttendeeAccess } from './access/attendee-access';
+export type { AttendeeAccessProps } from './access/attendee-access';
 export type { ExpiryAction, ExpiryDeleterRoleProps, LabExpiryProps } from './expiry/lab-expiry';
 
 // The workshop invariants as synth-time rules (cdk-nag).

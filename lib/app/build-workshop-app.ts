@@ -1,14 +1,15 @@
-import { Annotations, App, Validations } from 'aws-cdk-lib';
+import { Annotations, App, Duration, Validations } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { TopologyKind } from '../contract';
 import { WorkshopChecks } from '../rules/workshop-checks';
-import { ExpiryDeleterRole, expiryTime } from '../expiry/lab-expiry';
+import { ExpiryDeleterRole } from '../expiry/lab-expiry';
 import { FixedLinuxImage } from '../host/fixed-linux-image';
 import { HostComponent } from '../host/host-component';
 import { AttendeeStack } from '../stacks/attendee-stack';
 import { addWorkshopStudioParameters, workshopStudioSynthesizer } from '../stacks/synthesizers';
 import { WorkshopStack } from '../stacks/workshop-stack';
-import { parseWorkshopConfig, WorkshopConfig } from './config';
+import { configWarnings, parseWorkshopConfig, WorkshopConfig } from './config';
 
 /** What {@link buildWorkshopApp} added to the app. */
 export interface WorkshopApp {
@@ -18,8 +19,11 @@ export interface WorkshopApp {
   readonly workshop: WorkshopStack;
   /** One stack per attendee, in the order given. */
   readonly attendees: readonly AttendeeStack[];
-  /** When the attendees' labs expire (UTC): expiresAt, or the synth time plus expiresAfterHours rounded up to the hour. */
-  readonly expiresAt: Date;
+  /**
+   * The expiry of attendee stacks this deployment creates (context expiresAt), or undefined when none was
+   * given. Deployed stacks keep their own (their ExpiresAt parameter).
+   */
+  readonly expiresAt?: Date;
 }
 
 /** Options of {@link buildWorkshopApp}. */
@@ -45,9 +49,7 @@ export interface BuildWorkshopAppOptions {
    */
   readonly topologies?: readonly TopologyKind[];
   /**
-   * The clock expiresAfterHours counts from. `cdk deploy` synthesizes just
-   * before deploying, so the default, the time of the synth, is the time of
-   * the deployment; tests pass a fixed time.
+   * The clock an expiresAt in the past is noticed by (a warning; the templates never depend on it).
    * @default - now
    */
   readonly now?: Date;
@@ -64,12 +66,16 @@ export function buildWorkshopApp(app: App, options: BuildWorkshopAppOptions = {}
   const config = parseWorkshopConfig(options.topologies && context.topologies === undefined
     ? { ...context, topologies: options.topologies.join(',') } : context);
   const now = options.now ?? new Date();
-  const expiresAt = config.expiresAt ?? expiryTime(now, config.expiresAfterHours);
+  const expiresAt = config.expiresAt;
   // Workshop Studio: no bootstrap in the participant accounts (see docs/organiser-runbook.md).
   const synthesizer = config.workshopStudio ? workshopStudioSynthesizer : () => undefined;
   const workshop = new WorkshopStack(app, config.workshopName, {
-    workshopName: config.workshopName, stepsDirectory: options.stepsDirectory, synthesizer: synthesizer(),
+    workshopName: config.workshopName,
+    stepsDirectory: options.stepsDirectory,
+    flowLogTrafficType: config.flowLogTraffic === 'all' ? ec2.FlowLogTrafficType.ALL : ec2.FlowLogTrafficType.REJECT,
+    synthesizer: synthesizer(),
   });
+  configWarnings(config).forEach((warning) => Annotations.of(workshop).addWarningV2('cnlab:manyAttendees', warning));
   // Deleting an expired attendee stack needs a role that outlives it: one, in the workshop stack.
   // It is created and exported whatever the action (an unused role costs nothing): with delete the
   // attendee stacks import its ARN, and an export that vanished when switching to stop would still
@@ -91,13 +97,11 @@ export function buildWorkshopApp(app: App, options: BuildWorkshopAppOptions = {}
       topologies: config.topologies,
       components: options.components,
       stepsDirectory: options.stepsDirectory,
-      expiry: { expiresAt, action: config.expiryAction, deleteRole },
+      readinessTimeout: Duration.minutes(config.readinessTimeoutMinutes),
+      expiry: { expiresAt, action: config.expiryAction, deleteRole, scheduleGroupName: workshop.expiryScheduleGroupName },
       synthesizer: synthesizer(),
     });
-    if (expiresAt.getTime() <= now.getTime()) {
-      Annotations.of(stack).addWarningV2('cnlab:expiresAtPast',
-        `expiresAt ${expiresAt.toISOString()} is not in the future: the expiry schedule will never run (fine for cdk destroy).`);
-    }
+    warnAboutExpiry(stack, expiresAt, now);
     stack.addStackDependency(workshop, 'attendee hosts live in the workshop network');
     return stack;
   });
@@ -110,4 +114,16 @@ export function buildWorkshopApp(app: App, options: BuildWorkshopAppOptions = {}
     Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new WorkshopChecks(app));
   }
   return { config, workshop, attendees, expiresAt };
+}
+
+/** Warns when a new attendee stack would expire at once, or could not be created for want of an expiry. */
+function warnAboutExpiry(stack: AttendeeStack, expiresAt: Date | undefined, now: Date): void {
+  if (expiresAt === undefined) {
+    Annotations.of(stack).addWarningV2('cnlab:noExpiresAt',
+      'no expiresAt: creating this attendee stack needs one (-c expiresAt=yyyy-mm-ddThh:mm:ssZ, the end of the workshop); '
+      + 'a deployed attendee stack keeps its own expiry, and npx lab extend moves it.');
+  } else if (expiresAt.getTime() <= now.getTime()) {
+    Annotations.of(stack).addWarningV2('cnlab:expiresAtPast',
+      `expiresAt ${expiresAt.toISOString()} is not in the future: a stack created with it would have its expiry in the past (deployed stacks keep their own expiry; fine for cdk destroy).`);
+  }
 }

@@ -1,10 +1,12 @@
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import {
-  ATTENDEE_NAME_RULE, DEFAULT_WORKSHOP_NAME, hostCountProblem, ipv4CidrProblem, isValidAttendeeName, isValidWorkshopName,
+  ATTENDEE_NAME_RULE, DEFAULT_WORKSHOP_NAME, hostCountProblem, isValidAttendeeName, isValidWorkshopName, quoteInput, sshCidrProblem,
   TOPOLOGIES, TopologyKind, TOPOLOGY_KINDS, WORKSHOP_NAME_RULE,
 } from '../contract';
-import { DEFAULT_EXPIRES_AFTER_HOURS, EXPIRES_AFTER_HOURS_RANGE, ExpiryAction, EXPIRY_ACTIONS } from '../expiry/lab-expiry';
+import { ExpiryAction, EXPIRY_ACTIONS } from '../expiry/lab-expiry';
 import { DEFAULT_HOST_OS, HostOs, HOST_OSES, hostOsProblem, RETIRED_HOST_OSES } from '../host/host-os';
+import { instanceTypeProblem } from '../host/instance-types';
+import { DEFAULT_READINESS_TIMEOUT_MINUTES, READINESS_TIMEOUT_MINUTES } from '../host/lab-host';
 
 /** The validated settings of a workshop deployment, read from CDK context. */
 export interface WorkshopConfig {
@@ -14,10 +16,14 @@ export interface WorkshopConfig {
   readonly attendees: readonly string[];
   /** IPv4 CIDR allowed to reach the hosts on port 22, or undefined for no SSH (Session Manager only). */
   readonly sshCidr?: string;
-  /** Whether sshCidr may be 0.0.0.0/0 (context allowSshFromAnywhere=true). */
+  /** Whether sshCidr may be wider than /16, up to 0.0.0.0/0 (context allowSshFromAnywhere=true). */
   readonly allowSshFromAnywhere: boolean;
-  /** EC2 instance type of the lab hosts. */
+  /** EC2 instance type of the lab hosts (a Graviton type boots the arm64 image). */
   readonly instanceType: ec2.InstanceType;
+  /** How long CloudFormation waits for each host's readiness signal, in minutes. */
+  readonly readinessTimeoutMinutes: number;
+  /** Which traffic the VPC's flow log records: rejected packets only, or all. */
+  readonly flowLogTraffic: FlowLogTraffic;
   /** Operating system of the lab hosts. */
   readonly hostOs: HostOs;
   /** A fixed AMI id to boot instead of the OS's public AMI parameter (pinned image, or a local AWS emulator's), if given. */
@@ -26,9 +32,10 @@ export interface WorkshopConfig {
   readonly multiHostCount: number;
   /** Which topologies each attendee gets. */
   readonly topologies: readonly TopologyKind[];
-  /** Hours after the deployment that the attendees' labs expire (used when expiresAt is not given). */
-  readonly expiresAfterHours: number;
-  /** A fixed expiry time (context expiresAt), or undefined to count expiresAfterHours from the deployment. */
+  /**
+   * The expiry of attendee stacks created by this deployment (context expiresAt): the default of their
+   * ExpiresAt parameter. Undefined: a new attendee stack cannot be created (existing ones keep theirs).
+   */
   readonly expiresAt?: Date;
   /** What expiry does: stop the hosts, or delete the attendee stacks. */
   readonly expiryAction: ExpiryAction;
@@ -44,9 +51,25 @@ export const CONFIG_DEFAULTS = {
   hostOs: DEFAULT_HOST_OS,
   multiHostCount: TOPOLOGIES.multi.defaultHosts,
   topologies: 'single,multi',
-  expiresAfterHours: DEFAULT_EXPIRES_AFTER_HOURS,
+  readinessTimeoutMinutes: DEFAULT_READINESS_TIMEOUT_MINUTES,
+  flowLogTraffic: 'rejected' as FlowLogTraffic,
   expiryAction: 'stop' as ExpiryAction,
 } as const;
+
+/** What the VPC flow log records: `rejected` packets only, or `all` (accepted ones too). */
+export type FlowLogTraffic = 'rejected' | 'all';
+
+/** The values of the flowLogTraffic key. */
+export const FLOW_LOG_TRAFFIC: readonly FlowLogTraffic[] = ['rejected', 'all'];
+
+/** Context keys that were read once and are no more, with what to use instead. */
+export const RETIRED_CONTEXT_KEYS: Readonly<Record<string, string>> = {
+  expiresAfterHours: 'expiresAfterHours was removed in 0.3.0: an expiry counted from the time of the synth moved with every later synth. '
+    + 'Give the end of the workshop, -c expiresAt=yyyy-mm-ddThh:mm:ssZ; move a deployed expiry with npx lab extend',
+};
+
+/** Above this many attendees the synth warns, naming the account quotas that grow with them. */
+export const MANY_ATTENDEES = 100;
 
 /** The context keys this app reads. Any other plain key is a typo and fails the synth. */
 export const CONTEXT_KEYS = [
@@ -59,14 +82,12 @@ export const CONTEXT_KEYS = [
   'multiHostCount',
   'topologies',
   'amiId',
-  'expiresAfterHours',
+  'readinessTimeoutMinutes',
+  'flowLogTraffic',
   'expiresAt',
   'expiryAction',
   'workshopStudio',
 ] as const;
-
-/** family.size, e.g. t3.large, m7i.xlarge, c6in.2xlarge, m5zn.metal, u-6tb1.metal. */
-const INSTANCE_TYPE_PATTERN = /^[a-z][a-z0-9-]*\.[a-z0-9]+$/;
 
 /**
  * Context keys that belong to the CDK itself (feature flags, CLI settings,
@@ -91,9 +112,9 @@ class ContextReader {
     return value === undefined || value === null ? undefined : String(value).trim();
   }
 
-  /** Records a bad value with what is allowed. */
+  /** Records a bad value with what is allowed (a long value is cut: the message names it, it does not repeat it). */
   public invalid(key: string, value: unknown, allowed: string): void {
-    this.errors.push(`Invalid context '${key}': ${JSON.stringify(typeof value === 'string' ? value : String(value))} — allowed: ${allowed}.`);
+    this.errors.push(`Invalid context '${key}': ${quoteInput(value)} — allowed: ${allowed}.`);
   }
 
   /** `true` or `false` (default false). */
@@ -125,12 +146,14 @@ class ContextReader {
     return text as T;
   }
 
-  /** Keys nobody reads: typos. */
+  /** Keys nobody reads: typos, and keys that were removed. */
   public reportUnknownKeys(): void {
     const known = new Set<string>(CONTEXT_KEYS);
     const unknown = Object.keys(this.context).filter((key) => !known.has(key) && !isCdkOwnedKey(key)).sort();
     for (const key of unknown) {
-      this.errors.push(`Unknown context '${key}' — allowed keys: ${CONTEXT_KEYS.join(', ')}.`);
+      this.errors.push(RETIRED_CONTEXT_KEYS[key] !== undefined
+        ? `Context '${key}' is no longer read: ${RETIRED_CONTEXT_KEYS[key]}.`
+        : `Unknown context ${key.length <= 80 ? `'${key}'` : quoteInput(key)} — allowed keys: ${CONTEXT_KEYS.join(', ')}.`);
     }
   }
 }
@@ -147,8 +170,9 @@ export function parseWorkshopConfig(context: Record<string, unknown>): WorkshopC
   const allowSshFromAnywhere = reader.flag('allowSshFromAnywhere');
   const sshCidr = readSshCidr(reader, allowSshFromAnywhere);
   const instanceTypeText = reader.text('instanceType') ?? CONFIG_DEFAULTS.instanceType;
-  if (!INSTANCE_TYPE_PATTERN.test(instanceTypeText)) {
-    reader.invalid('instanceType', instanceTypeText, 'an EC2 instance type written family.size, e.g. t3.large');
+  const instanceTypeError = instanceTypeProblem(instanceTypeText);
+  if (instanceTypeError !== undefined) {
+    reader.invalid('instanceType', instanceTypeText, instanceTypeError);
   }
   const hostOs = (reader.text('hostOs') ?? CONFIG_DEFAULTS.hostOs) as HostOs;
   if (hostOsProblem(hostOs) !== undefined) {
@@ -168,9 +192,10 @@ export function parseWorkshopConfig(context: Record<string, unknown>): WorkshopC
     amiId: amiId === '' ? undefined : amiId,
     multiHostCount: reader.wholeNumber('multiHostCount', CONFIG_DEFAULTS.multiHostCount, (count) => hostCountProblem('multi', count)),
     topologies: readTopologies(reader),
-    expiresAfterHours: reader.wholeNumber('expiresAfterHours', CONFIG_DEFAULTS.expiresAfterHours, (hours) =>
-      Number.isInteger(hours) && hours >= EXPIRES_AFTER_HOURS_RANGE.min && hours <= EXPIRES_AFTER_HOURS_RANGE.max ? undefined
-        : `a whole number of hours from ${EXPIRES_AFTER_HOURS_RANGE.min} to ${EXPIRES_AFTER_HOURS_RANGE.max}`),
+    readinessTimeoutMinutes: reader.wholeNumber('readinessTimeoutMinutes', CONFIG_DEFAULTS.readinessTimeoutMinutes, (minutes) =>
+      Number.isInteger(minutes) && minutes >= READINESS_TIMEOUT_MINUTES.min && minutes <= READINESS_TIMEOUT_MINUTES.max ? undefined
+        : `a whole number of minutes from ${READINESS_TIMEOUT_MINUTES.min} to ${READINESS_TIMEOUT_MINUTES.max} (CloudFormation waits 12 hours at most)`),
+    flowLogTraffic: reader.oneOf('flowLogTraffic', FLOW_LOG_TRAFFIC, CONFIG_DEFAULTS.flowLogTraffic),
     expiresAt: readExpiresAt(reader),
     expiryAction: reader.oneOf('expiryAction', EXPIRY_ACTIONS, CONFIG_DEFAULTS.expiryAction),
     workshopStudio: reader.flag('workshopStudio'),
@@ -193,7 +218,7 @@ function readAttendees(reader: ContextReader): string[] {
   const bad = attendees.filter((name) => !isValidAttendeeName(name));
   const duplicates = attendees.filter((name, index) => attendees.indexOf(name) !== index);
   if (bad.length > 0) {
-    reader.invalid('attendees', bad.join(','), rule);
+    reader.invalid('attendees', bad.length > 5 ? `${bad.slice(0, 5).join(',')},... (${bad.length} bad names)` : bad.join(','), rule);
   }
   if (duplicates.length > 0) {
     reader.invalid('attendees', `${[...new Set(duplicates)].join(',')} given twice`, rule);
@@ -201,18 +226,15 @@ function readAttendees(reader: ContextReader): string[] {
   return attendees;
 }
 
-/** `sshCidr`: an IPv4 CIDR, /0 only with allowSshFromAnywhere. */
+/** `sshCidr`: an IPv4 CIDR, wider than /16 only with allowSshFromAnywhere. */
 function readSshCidr(reader: ContextReader, allowSshFromAnywhere: boolean): string | undefined {
   const sshCidr = reader.text('sshCidr');
   if (sshCidr === undefined || sshCidr === '') {
     return undefined;
   }
-  const problem = ipv4CidrProblem(sshCidr);
+  const problem = sshCidrProblem(sshCidr, allowSshFromAnywhere);
   if (problem) {
-    reader.invalid('sshCidr', sshCidr, `an IPv4 CIDR such as 203.0.113.0/24 (${problem})`);
-  } else if (sshCidr.endsWith('/0') && !allowSshFromAnywhere) {
-    reader.invalid('sshCidr', sshCidr,
-      'a CIDR narrower than /0 (SSH from the whole internet also needs -c allowSshFromAnywhere=true)');
+    reader.invalid('sshCidr', sshCidr, problem.replace('allowSshFromAnywhere=true', '-c allowSshFromAnywhere=true'));
   }
   return sshCidr;
 }
@@ -240,4 +262,25 @@ function readExpiresAt(reader: ContextReader): Date | undefined {
     return undefined;
   }
   return expiresAt;
+}
+
+/**
+ * Warnings about settings that are valid but risky: more than MANY_ATTENDEES
+ * attendees, with the default quotas of an account that grow with them (each
+ * line: what, per attendee, for this many attendees, AWS's default).
+ */
+export function configWarnings(config: WorkshopConfig): string[] {
+  const count = config.attendees.length;
+  if (count <= MANY_ATTENDEES) {
+    return [];
+  }
+  const hosts = config.topologies.reduce((sum, kind) => sum + (kind === 'multi' ? config.multiHostCount : TOPOLOGIES[kind].defaultHosts), 0);
+  const quotas = [
+    `running On-Demand standard instance vCPUs: ${hosts} hosts each, ${count * hosts} hosts (the default depends on the account, often far lower: ask for an increase weeks ahead)`,
+    `IAM roles: ${hosts + 1} each, ${count * (hosts + 1)} (default 1,000 per account)`,
+    `IAM groups: 1 each, ${count} (default 300 per account)`,
+    `VPC security groups: ${hosts + 1} each, ${count * (hosts + 1)} (default 2,500 per region)`,
+    `CloudFormation stacks: ${count + 1} (default 2,000 per region)`,
+  ];
+  return [`${count} attendees is more than ${MANY_ATTENDEES}, what this app is tested with; check these quotas in Service Quotas first:\n  - ${quotas.join('\n  - ')}`];
 }

@@ -21,3 +21,23 @@ export function ipv4CidrProblem(cidr: string): string | undefined {
   }
   return undefined;
 }
+
+/** The widest SSH range allowed without allowSshFromAnywhere: a /16 (65,536 addresses). */
+export const WIDEST_SSH_PREFIX = 16;
+
+/**
+ * Why a CIDR may not be the SSH range, or undefined when it may: it must be
+ * an IPv4 CIDR, and one wider than /16 (up to 0.0.0.0/0) needs
+ * allowSshFromAnywhere. The message says what is allowed.
+ */
+export function sshCidrProblem(cidr: string, allowSshFromAnywhere: boolean): string | undefined {
+  const problem = ipv4CidrProblem(cidr);
+  if (problem) {
+    return `an IPv4 CIDR such as 203.0.113.0/24 (${problem})`;
+  }
+  const prefix = Number(cidr.slice(cidr.indexOf('/') + 1));
+  if (prefix < WIDEST_SSH_PREFIX && !allowSshFromAnywhere) {
+    return `a CIDR of /${WIDEST_SSH_PREFIX} or narrower, such as 203.0.113.0/24 (a wider one, up to 0.0.0.0/0, also needs allowSshFromAnywhere=true)`;
+  }
+  return undefined;
+}

@@ -3,6 +3,7 @@
 // TypeScript: nothing here may import aws-cdk-lib, constructs or the rest of lib/.
 export * from './cidr';
 export * from './host-paths';
+export * from './input';
 export * from './names';
 export * from './steps';
 export * from './tags';

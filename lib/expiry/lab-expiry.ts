@@ -1,8 +1,9 @@
-import { Aws, CfnCondition, CfnResource, Stack, Validations } from 'aws-cdk-lib';
+import { Aws, CfnCondition, CfnResource, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import { Construct } from 'constructs';
+import { expiryScheduleGroupName, LAB_TAGS, workshopIamPath } from '../contract';
 
 /** What happens to an attendee's lab when it expires. */
 export type ExpiryAction = 'stop' | 'delete';
@@ -10,33 +11,19 @@ export type ExpiryAction = 'stop' | 'delete';
 /** All expiry actions; the first is the default. */
 export const EXPIRY_ACTIONS: readonly ExpiryAction[] = ['stop', 'delete'];
 
-/** Allowed values of expiresAfterHours: one hour to one week. */
-export const EXPIRES_AFTER_HOURS_RANGE = { min: 1, max: 168 } as const;
-
-/** Default lifetime of an attendee's lab, in hours after the deployment. */
-export const DEFAULT_EXPIRES_AFTER_HOURS = 8;
-
 /** EventBridge Scheduler's universal targets (AWS SDK calls, no code) used here. */
 export const EXPIRY_TARGETS = {
   stop: 'arn:aws:scheduler:::aws-sdk:ec2:stopInstances',
   delete: 'arn:aws:scheduler:::aws-sdk:cloudformation:deleteStack',
 } as const;
 
-/**
- * The expiry time of a deployment made `now` that lasts `hours`: now plus the
- * hours, rounded UP to the next full hour (UTC). So every synth within the
- * same hour produces the same template (no churn in `cdk diff`), and a lab
- * never expires earlier than asked, at most an hour later.
- */
-export function expiryTime(now: Date, hours: number): Date {
-  const hourMs = 3_600_000;
-  return new Date(Math.ceil((now.getTime() + hours * hourMs) / hourMs) * hourMs);
-}
-
 /** The text an `at(...)` expression takes: yyyy-mm-ddThh:mm:ss, in UTC, no zone suffix. */
 export function atExpressionTime(date: Date): string {
   return date.toISOString().slice(0, 19);
 }
+
+/** What an expiry time parameter (ExpiresAt) accepts: the text of an `at(...)` expression. */
+export const EXPIRES_AT_PATTERN = '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}$';
 
 /** Properties of a {@link LabExpiry}. */
 export interface LabExpiryProps {
@@ -48,10 +35,10 @@ export interface LabExpiryProps {
   /** What to do then. */
   readonly action: ExpiryAction;
   /**
-   * 'stop': the instances to stop.
-   * @default - none (required for 'stop')
+   * The instances to stop: at the expiry time with 'stop'; with 'delete' too, at the same time as the
+   * deletion starts, so that hosts of a stack whose deletion fails do not run on.
    */
-  readonly instances?: readonly ec2.IInstance[];
+  readonly instances: readonly ec2.IInstance[];
   /**
    * 'delete': the role CloudFormation deletes this stack with (see
    * ExpiryDeleterRole). It must live outside this stack: a stack cannot be
@@ -65,56 +52,68 @@ export interface LabExpiryProps {
    */
   readonly condition?: CfnCondition;
   /**
-   * Name of the schedule (1 to 64 letters, digits, '-', '_', '.'). The
-   * deleter role may delete schedules named `<workshopName>-*` only, so a
-   * delete schedule should be named after its stack.
+   * Name of the schedule (1 to 64 letters, digits, '-', '_', '.'); with 'delete' the stop schedule is
+   * named after it with `-stop`, when that fits.
    * @default - a name CloudFormation makes up
    */
   readonly scheduleName?: string;
+  /**
+   * The EventBridge Scheduler schedule group the schedules go into (it must exist). The schedules'
+   * role trusts the scheduler only on behalf of this group (aws:SourceArn), and ExpiryDeleterRole may
+   * delete schedules of its workshop's group only.
+   * @default 'default' (the account's default group)
+   */
+  readonly scheduleGroupName?: string;
+}
+
+/** The parts of a schedule that differ between its actions. */
+interface ExpiryTarget {
+  readonly id: string;
+  readonly name?: string;
+  readonly arn: string;
+  readonly input: Record<string, unknown>;
+  readonly description: string;
 }
 
 /**
  * A one-time EventBridge Scheduler schedule that stops this stack's lab
- * hosts, or deletes this stack, at a fixed time. No code: the schedule calls
+ * hosts, or deletes this stack (after stopping its hosts, by a second
+ * schedule at the same time), at a fixed time. No code: the schedule calls
  * the AWS API through a universal target, with a role that can do exactly
- * that and nothing else (ec2:StopInstances on these instances; or
+ * that and nothing else (ec2:StopInstances on these instances; and
  * cloudformation:DeleteStack on this stack plus passing the deleter role to
- * CloudFormation).
+ * CloudFormation), which only the scheduler of this account, on behalf of
+ * the schedule group, may assume.
  */
 export class LabExpiry extends Construct {
-  /** The schedule. */
+  /** The schedule of the action (with 'delete': the one that deletes the stack). */
   public readonly schedule: scheduler.CfnSchedule;
-  /** The role the schedule calls the API with. */
+  /** With 'delete': the schedule that stops the hosts at the same time. */
+  public readonly stopSchedule?: scheduler.CfnSchedule;
+  /** The role the schedules call the API with. */
   public readonly role: iam.Role;
 
   constructor(scope: Construct, id: string, props: LabExpiryProps) {
     super(scope, id);
+    validateLabExpiryProps(this.node.path, props);
     const stack = Stack.of(this);
-    if (!EXPIRY_ACTIONS.includes(props.action)) {
-      throw new Error(`LabExpiry ${this.node.path}: 'action' is ${JSON.stringify(props.action)}; allowed: ${EXPIRY_ACTIONS.join(', ')}.`);
-    }
-    if (!/^\$\{Token\[/.test(props.expiresAt) && !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/.test(props.expiresAt)) {
-      throw new Error(`LabExpiry ${this.node.path}: 'expiresAt' is ${JSON.stringify(props.expiresAt)}; allowed: yyyy-mm-ddThh:mm:ss in UTC, e.g. 2026-05-04T18:00:00.`);
-    }
-    if (props.action === 'stop' && (props.instances ?? []).length === 0) {
-      throw new Error(`LabExpiry ${this.node.path}: 'instances' is empty; the stop action needs the instances to stop.`);
-    }
-    if (props.action === 'delete' && !props.deleteRole) {
-      throw new Error(`LabExpiry ${this.node.path}: 'deleteRole' is missing; the delete action needs the role CloudFormation deletes the stack with (ExpiryDeleterRole).`);
-    }
-
-    const statements: iam.PolicyStatement[] = [];
-    let input: Record<string, unknown>;
-    if (props.action === 'stop') {
-      const instanceIds = (props.instances ?? []).map((instance) => instance.instanceId);
-      statements.push(new iam.PolicyStatement({
-        sid: 'StopTheseLabHosts',
-        actions: ['ec2:StopInstances'],
-        resources: instanceIds.map((instanceId) => stack.formatArn({ service: 'ec2', resource: 'instance', resourceName: instanceId })),
-      }));
-      input = { InstanceIds: instanceIds };
-    } else {
-      const deleteRole = props.deleteRole!;
+    const groupName = props.scheduleGroupName ?? 'default';
+    const instanceIds = props.instances.map((instance) => instance.instanceId);
+    const statements = [new iam.PolicyStatement({
+      sid: 'StopTheseLabHosts',
+      actions: ['ec2:StopInstances'],
+      resources: instanceIds.map((instanceId) => stack.formatArn({ service: 'ec2', resource: 'instance', resourceName: instanceId })),
+    })];
+    const stop: ExpiryTarget = {
+      id: props.action === 'stop' ? 'Schedule' : 'StopSchedule',
+      name: props.action === 'stop' ? props.scheduleName : stopScheduleName(props.scheduleName),
+      arn: EXPIRY_TARGETS.stop,
+      input: { InstanceIds: instanceIds },
+      description: 'Container Networks lab: stops the lab hosts of this attendee at the expiry time',
+    };
+    const targets: ExpiryTarget[] = [stop];
+    if (props.action === 'delete') {
+      const deleteRole = props.deleteRole as iam.IRole;
       statements.push(
         new iam.PolicyStatement({ sid: 'DeleteThisStack', actions: ['cloudformation:DeleteStack'], resources: [stack.stackId] }),
         new iam.PolicyStatement({
@@ -124,35 +123,23 @@ export class LabExpiry extends Construct {
           conditions: { StringEquals: { 'iam:PassedToService': 'cloudformation.amazonaws.com' } },
         }),
       );
-      input = { StackName: stack.stackId, RoleARN: deleteRole.roleArn };
+      targets.push({
+        id: 'Schedule', name: props.scheduleName, arn: EXPIRY_TARGETS.delete,
+        input: { StackName: stack.stackId, RoleARN: deleteRole.roleArn },
+        description: 'Container Networks lab: deletes the stack of this attendee at the expiry time (its hosts are stopped at the same time)',
+      });
     }
-
     this.role = new iam.Role(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
-        conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
+        // Confused deputy: only this account's scheduler, running a schedule of this group, may assume it.
+        conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID, 'aws:SourceArn': scheduleGroupArn(groupName) } },
       }),
-      description: `Lab expiry: ${props.action === 'stop' ? 'stops the lab hosts of this stack' : 'deletes this stack'} once, at the expiry time`,
+      description: `Lab expiry: ${props.action === 'stop' ? 'stops the lab hosts of this stack' : 'stops the lab hosts of this stack and deletes it'} once, at the expiry time`,
       inlinePolicies: { Expiry: new iam.PolicyDocument({ statements }) },
     });
-
-    this.schedule = new scheduler.CfnSchedule(this, 'Schedule', {
-      name: props.scheduleName,
-      description: props.action === 'stop'
-        ? 'Container Networks lab: stops the lab hosts of this attendee at the expiry time'
-        : 'Container Networks lab: deletes the stack of this attendee at the expiry time',
-      scheduleExpression: `at(${props.expiresAt})`,
-      scheduleExpressionTimezone: 'UTC',
-      flexibleTimeWindow: { mode: 'OFF' },
-      state: 'ENABLED',
-      target: {
-        arn: EXPIRY_TARGETS[props.action],
-        roleArn: this.role.roleArn,
-        input: stack.toJsonString(input),
-        // A throttled or failed call is retried for up to an hour.
-        retryPolicy: { maximumRetryAttempts: 20, maximumEventAgeInSeconds: 3600 },
-      },
-    });
-
+    const schedules = targets.map((target) => this.addSchedule(target, props.expiresAt, groupName));
+    this.schedule = schedules[schedules.length - 1];
+    this.stopSchedule = props.action === 'delete' ? schedules[0] : undefined;
     if (props.condition) {
       for (const child of this.node.findAll()) {
         if (child instanceof CfnResource) {
@@ -161,12 +148,66 @@ export class LabExpiry extends Construct {
       }
     }
   }
+
+  /** One one-time schedule in UTC, calling one API with this construct's role. */
+  private addSchedule(target: ExpiryTarget, expiresAt: string, groupName: string): scheduler.CfnSchedule {
+    return new scheduler.CfnSchedule(this, target.id, {
+      name: target.name,
+      groupName: groupName === 'default' ? undefined : groupName,
+      description: target.description,
+      scheduleExpression: `at(${expiresAt})`,
+      scheduleExpressionTimezone: 'UTC',
+      flexibleTimeWindow: { mode: 'OFF' },
+      state: 'ENABLED',
+      target: {
+        arn: target.arn,
+        roleArn: this.role.roleArn,
+        input: Stack.of(this).toJsonString(target.input),
+        // A throttled or failed call is retried for up to an hour.
+        retryPolicy: { maximumRetryAttempts: 20, maximumEventAgeInSeconds: 3600 },
+      },
+    });
+  }
+}
+
+/** The name of the stop schedule next to a delete schedule, when it fits in 64 characters. */
+function stopScheduleName(scheduleName: string | undefined): string | undefined {
+  return scheduleName !== undefined && scheduleName.length <= 59 ? `${scheduleName}-stop` : undefined;
+}
+
+/** The ARN of a schedule group of this stack's account and region. */
+function scheduleGroupArn(groupName: string): string {
+  return `arn:${Aws.PARTITION}:scheduler:${Aws.REGION}:${Aws.ACCOUNT_ID}:schedule-group/${groupName}`;
+}
+
+/** Every problem of LabExpiry's props, thrown as one error naming the prop and what is allowed. */
+function validateLabExpiryProps(where: string, props: LabExpiryProps): void {
+  if (!EXPIRY_ACTIONS.includes(props.action)) {
+    throw new Error(`LabExpiry ${where}: 'action' is ${JSON.stringify(props.action)}; allowed: ${EXPIRY_ACTIONS.join(', ')}.`);
+  }
+  if (!Token.isUnresolved(props.expiresAt) && !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/.test(props.expiresAt)) {
+    throw new Error(`LabExpiry ${where}: 'expiresAt' is ${JSON.stringify(props.expiresAt)}; allowed: yyyy-mm-ddThh:mm:ss in UTC, e.g. 2026-05-04T18:00:00.`);
+  }
+  if ((props.instances ?? []).length === 0) {
+    throw new Error(`LabExpiry ${where}: 'instances' is empty; expiry stops the instances (with either action).`);
+  }
+  if (props.action === 'delete' && !props.deleteRole) {
+    throw new Error(`LabExpiry ${where}: 'deleteRole' is missing; the delete action needs the role CloudFormation deletes the stack with (ExpiryDeleterRole).`);
+  }
+  if (props.scheduleGroupName !== undefined && !/^[0-9A-Za-z._-]{1,64}$/.test(props.scheduleGroupName)) {
+    throw new Error(`LabExpiry ${where}: 'scheduleGroupName' is ${JSON.stringify(props.scheduleGroupName)}; allowed: 1 to 64 letters, digits, '.', '_' or '-'.`);
+  }
 }
 
 /** Properties of an {@link ExpiryDeleterRole}. */
 export interface ExpiryDeleterRoleProps {
-  /** Workshop name: attendee stacks are named `<workshopName>-<attendee>` and tagged `workshop=<workshopName>`. */
+  /** Workshop name: attendee stack resources are tagged `workshop=<workshopName>` and `attendee=<name>`. */
   readonly workshopName: string;
+  /**
+   * The schedule group of the workshop's expiry schedules: the deleter may delete schedules of this group only.
+   * @default expiryScheduleGroupName(workshopName), `<workshop>-lab-expiry`
+   */
+  readonly scheduleGroupName?: string;
 }
 
 /**
@@ -179,10 +220,10 @@ export interface ExpiryDeleterRoleProps {
  * Only CloudFormation can assume it, and only the attendees' expiry
  * schedules can pass it (their roles allow iam:PassRole on it, to
  * cloudformation.amazonaws.com only). It can delete what an attendee stack
- * holds: EC2 instances, security groups and key pairs tagged with this
- * workshop; IAM roles tagged with this workshop and instance profiles named
- * after its stacks; the private keys' SSM parameters; schedules. Describe
- * calls cannot be narrowed and use '*'.
+ * of this workshop holds, scoped by the tags `workshop=<name>` and
+ * `attendee` (present) wherever IAM and CloudFormation allow tags (EC2
+ * instances, security groups, key pairs; IAM roles), else by the workshop's
+ * own IAM path or schedule group (see the comments in the policy).
  */
 export class ExpiryDeleterRole extends Construct {
   /** The role. */
@@ -190,60 +231,82 @@ export class ExpiryDeleterRole extends Construct {
 
   constructor(scope: Construct, id: string, props: ExpiryDeleterRoleProps) {
     super(scope, id);
-    const stack = Stack.of(this);
-    const tagged = { StringEquals: { 'aws:ResourceTag/workshop': props.workshopName } };
+    const workshop = props.workshopName;
     this.role = new iam.Role(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('cloudformation.amazonaws.com'),
-      description: `Deletes expired attendee stacks of workshop ${props.workshopName} (passed to CloudFormation by their expiry schedules)`,
+      description: `Deletes expired attendee stacks of workshop ${workshop} (passed to CloudFormation by their expiry schedules)`,
       inlinePolicies: {
-        DeleteAttendeeStacks: new iam.PolicyDocument({
-          statements: [
-            new iam.PolicyStatement({
-              sid: 'Describe',
-              actions: ['ec2:DescribeInstances', 'ec2:DescribeSecurityGroups', 'ec2:DescribeSecurityGroupRules', 'ec2:DescribeKeyPairs',
-                'ec2:DescribeNetworkInterfaces', 'ec2:DescribeInstanceAttribute', 'iam:GetRole', 'iam:GetInstanceProfile'],
-              resources: ['*'],
-            }),
-            new iam.PolicyStatement({
-              sid: 'DeleteTaggedEc2',
-              actions: ['ec2:TerminateInstances', 'ec2:DeleteSecurityGroup', 'ec2:RevokeSecurityGroupIngress', 'ec2:RevokeSecurityGroupEgress', 'ec2:DeleteKeyPair'],
-              resources: ['*'],
-              conditions: tagged,
-            }),
-            new iam.PolicyStatement({
-              sid: 'DeleteTaggedRoles',
-              actions: ['iam:DeleteRole', 'iam:DeleteRolePolicy', 'iam:DetachRolePolicy', 'iam:ListRolePolicies', 'iam:ListAttachedRolePolicies',
-                'iam:ListInstanceProfilesForRole'],
-              resources: [stack.formatArn({ service: 'iam', region: '', resource: 'role', resourceName: `${props.workshopName}-*` })],
-            }),
-            new iam.PolicyStatement({
-              sid: 'DeleteInstanceProfiles',
-              actions: ['iam:RemoveRoleFromInstanceProfile', 'iam:DeleteInstanceProfile'],
-              resources: [stack.formatArn({ service: 'iam', region: '', resource: 'instance-profile', resourceName: `${props.workshopName}-*` })],
-            }),
-            new iam.PolicyStatement({
-              sid: 'DeleteKeyPairParameters',
-              actions: ['ssm:DeleteParameter'],
-              resources: [stack.formatArn({ service: 'ssm', resource: 'parameter', resourceName: 'ec2/keypair/*' })],
-            }),
-            new iam.PolicyStatement({
-              sid: 'DeleteSchedules',
-              actions: ['scheduler:DeleteSchedule', 'scheduler:GetSchedule'],
-              resources: [stack.formatArn({ service: 'scheduler', resource: 'schedule', resourceName: `default/${props.workshopName}-*` })],
-            }),
-          ],
-        }),
+        DeleteAttendeeStacks: new iam.PolicyDocument({ statements: deleterStatements(Stack.of(this), workshop, props.scheduleGroupName ?? expiryScheduleGroupName(workshop)) }),
       },
     });
     const why = 'Deleting an attendee stack needs delete rights on resources whose ids are not known when the workshop stack is deployed; '
       + 'only CloudFormation, passed this role by an attendee expiry schedule, uses it, and CloudFormation touches only the stack being deleted.';
-    const w = props.workshopName;
+    const path = workshopIamPath(workshop);
     Validations.of(this.role).acknowledge(
-      { id: 'AwsSolutions-IAM5[Resource::*]', reason: `${why} Describe calls take no resource; EC2 deletes are narrowed by the condition aws:ResourceTag/workshop=${w}.` },
-      { id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iam::<AWS::AccountId>:role/${w}-*]`, reason: `${why} Attendee stacks, and so their roles, are named ${w}-<attendee>.` },
-      { id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iam::<AWS::AccountId>:instance-profile/${w}-*]`, reason: `${why} Instance profiles are named after their stack, ${w}-<attendee>.` },
-      { id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ssm:<AWS::Region>:<AWS::AccountId>:parameter/ec2/keypair/*]', reason: `${why} EC2 keeps each key pair's private key in /ec2/keypair/<key pair id>, an id known only once the key pair exists.` },
-      { id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:schedule/default/${w}-*]`, reason: `${why} Expiry schedules are named after their stack, ${w}-<attendee>.` },
+      { id: 'AwsSolutions-IAM5[Resource::*]', reason: `${why} Describe calls take no resource; EC2 and IAM role deletes are narrowed by the conditions aws:ResourceTag/workshop=${workshop} and aws:ResourceTag/attendee present.` },
+      { id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iam::<AWS::AccountId>:role/*]', reason: `${why} Role names are made up by CloudFormation; roles are narrowed by the conditions aws:ResourceTag/workshop=${workshop} and aws:ResourceTag/attendee present (the workshop stack's own roles have no attendee tag).` },
+      { id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iam::<AWS::AccountId>:instance-profile${path}*]`, reason: `${why} Instance profiles carry no tags in CloudFormation; the lab hosts' profiles lie on the workshop's own IAM path ${path}.` },
+      { id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iam::<AWS::AccountId>:group${path}*]`, reason: `${why} IAM groups cannot carry tags; the attendee access groups lie on the workshop's own IAM path ${path}.` },
+      { id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iam::<AWS::AccountId>:policy${path}*]`, reason: `${why} Managed policies carry no tags in CloudFormation; the attendee access policies lie on the workshop's own IAM path ${path}.` },
+      { id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ssm:<AWS::Region>:<AWS::AccountId>:parameter/ec2/keypair/*]', reason: `${why} EC2 keeps each key pair's private key in /ec2/keypair/<key pair id>, an id known only once the key pair exists, in a parameter EC2 creates without the stack's tags.` },
+      { id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:schedule/${props.scheduleGroupName ?? expiryScheduleGroupName(workshop)}/*]`, reason: `${why} Schedules carry no tags; the expiry schedules of this workshop are in its own schedule group.` },
     );
   }
+}
+
+/** The deleter's statements: tag conditions where IAM and CloudFormation allow them, the workshop's IAM path or schedule group where not. */
+function deleterStatements(stack: Stack, workshop: string, scheduleGroup: string): iam.PolicyStatement[] {
+  const attendeeResource = {
+    StringEquals: { [`aws:ResourceTag/${LAB_TAGS.workshop}`]: workshop },
+    Null: { [`aws:ResourceTag/${LAB_TAGS.attendee}`]: 'false' },
+  };
+  const iamArn = (resource: string): string => stack.formatArn({ service: 'iam', region: '', resource, resourceName: `${workshopIamPath(workshop).slice(1)}*` });
+  return [
+    new iam.PolicyStatement({
+      sid: 'Describe',
+      actions: ['ec2:DescribeInstances', 'ec2:DescribeSecurityGroups', 'ec2:DescribeSecurityGroupRules', 'ec2:DescribeKeyPairs',
+        'ec2:DescribeNetworkInterfaces', 'ec2:DescribeInstanceAttribute', 'iam:GetRole', 'iam:GetInstanceProfile', 'iam:GetGroup', 'iam:GetPolicy'],
+      resources: ['*'],
+    }),
+    // Attendee resources only: the workshop stack's own resources carry no attendee tag.
+    new iam.PolicyStatement({
+      sid: 'DeleteAttendeeEc2',
+      actions: ['ec2:TerminateInstances', 'ec2:DeleteSecurityGroup', 'ec2:RevokeSecurityGroupIngress', 'ec2:RevokeSecurityGroupEgress', 'ec2:DeleteKeyPair'],
+      resources: ['*'],
+      conditions: attendeeResource,
+    }),
+    new iam.PolicyStatement({
+      sid: 'DeleteAttendeeRoles',
+      actions: ['iam:DeleteRole', 'iam:DeleteRolePolicy', 'iam:DetachRolePolicy', 'iam:ListRolePolicies', 'iam:ListAttachedRolePolicies', 'iam:ListInstanceProfilesForRole'],
+      resources: [stack.formatArn({ service: 'iam', region: '', resource: 'role', resourceName: '*' })],
+      conditions: attendeeResource,
+    }),
+    // Names (paths) only where tags cannot be: CloudFormation gives AWS::IAM::InstanceProfile and
+    // AWS::IAM::ManagedPolicy no Tags, and IAM groups take none at all. The attendee stacks put them on the
+    // workshop's own path, /cnlab/<workshop>/ (the closing slash keeps other workshops' paths out).
+    new iam.PolicyStatement({ sid: 'DeleteAttendeeInstanceProfiles', actions: ['iam:RemoveRoleFromInstanceProfile', 'iam:DeleteInstanceProfile'], resources: [iamArn('instance-profile')] }),
+    new iam.PolicyStatement({
+      sid: 'DeleteAttendeeAccessGroups',
+      actions: ['iam:DeleteGroup', 'iam:DetachGroupPolicy', 'iam:ListAttachedGroupPolicies', 'iam:ListGroupPolicies'],
+      resources: [iamArn('group')],
+    }),
+    new iam.PolicyStatement({
+      sid: 'DeleteAttendeeAccessPolicies',
+      actions: ['iam:DeletePolicy', 'iam:DeletePolicyVersion', 'iam:ListPolicyVersions', 'iam:ListEntitiesForPolicy', 'iam:DetachGroupPolicy'],
+      resources: [iamArn('policy')],
+    }),
+    // By name: EC2 creates this parameter for a key pair made by CloudFormation, named after the key pair's
+    // id (known only once it exists) and without the stack's tags.
+    new iam.PolicyStatement({
+      sid: 'DeleteKeyPairParameters',
+      actions: ['ssm:DeleteParameter'],
+      resources: [stack.formatArn({ service: 'ssm', resource: 'parameter', resourceName: 'ec2/keypair/*' })],
+    }),
+    // Schedules take no tags: the workshop's expiry schedules have a schedule group of their own.
+    new iam.PolicyStatement({
+      sid: 'DeleteExpirySchedules',
+      actions: ['scheduler:DeleteSchedule', 'scheduler:GetSchedule'],
+      resources: [stack.formatArn({ service: 'scheduler', resource: 'schedule', resourceName: `${scheduleGroup}/*` })],
+    }),
+  ];
 }

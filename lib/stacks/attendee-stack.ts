@@ -1,16 +1,18 @@
-import { CfnOutput, Fn, Stack, StackProps, Tags, Validations } from 'aws-cdk-lib';
+import { CfnOutput, CfnParameter, Duration, Fn, Stack, StackProps, Tags, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { AttendeeAccess } from '../access/attendee-access';
 import { attendeeHourUsd, DEFAULT_ROOT_VOLUME_GIB, formatUsd, PRICES_CHECKED, PRICES_REGION, stoppedHostHourUsd } from '../cost/prices';
 import {
-  ATTENDEE_NAME_RULE, DEFAULT_WORKSHOP_NAME, hostCountProblem, ipv4CidrProblem, isTopologyKind, isValidAttendeeName, isValidWorkshopName,
-  LAB_TAGS, takesHostsParameter, TOPOLOGIES, TopologyKind, TOPOLOGY_KINDS, WORKSHOP_NAME_RULE,
+  ATTENDEE_NAME_RULE, DEFAULT_WORKSHOP_NAME, hostCountProblem, isTopologyKind, sshCidrProblem, isValidAttendeeName, isValidWorkshopName,
+  LAB_TAGS, takesHostsParameter, TOPOLOGIES, TopologyKind, TOPOLOGY_KINDS, workshopIamPath, WORKSHOP_NAME_RULE,
 } from '../contract';
-import { atExpressionTime, ExpiryAction, EXPIRY_ACTIONS, LabExpiry } from '../expiry/lab-expiry';
+import { atExpressionTime, EXPIRES_AT_PATTERN, ExpiryAction, EXPIRY_ACTIONS, LabExpiry } from '../expiry/lab-expiry';
 import { HostComponent } from '../host/host-component';
 import { DEFAULT_INSTANCE_TYPE, LabHost, LabHostProps } from '../host/lab-host';
 import { HostOs } from '../host/host-os';
+import { attendeeSubnet } from '../network/subnet-spread';
 import { ILabTopology } from '../topology/lab-topology';
 import { LAB_TOPOLOGY_TYPES } from '../topology/topology-types';
 import { addHostOutputs, sshKeyCommand } from './private/host-outputs';
@@ -27,15 +29,27 @@ export interface AttendeeStackProps extends StackProps {
    */
   readonly workshopName?: string;
   /**
-   * IPv4 CIDR allowed to SSH to the hosts; also creates the attendee's key pair.
+   * IPv4 CIDR allowed to SSH to the hosts (port 22, nothing else changes: the attendee's key pair exists either way,
+   * so turning SSH on or off never replaces a host).
    * @default - no SSH: Session Manager only
    */
   readonly sshCidr?: string;
   /**
-   * Whether `sshCidr` may be 0.0.0.0/0 (SSH from the whole internet).
+   * Whether `sshCidr` may be wider than /16 (up to 0.0.0.0/0, SSH from the whole internet).
    * @default false
    */
   readonly allowSshFromAnywhere?: boolean;
+  /**
+   * The subnets the attendee's hosts may go into; all of them go into one, picked by a hash of the attendee name,
+   * so a workshop's attendees spread over the subnets (and availability zones).
+   * @default - the VPC's public subnets
+   */
+  readonly vpcSubnets?: ec2.SubnetSelection;
+  /**
+   * How long CloudFormation waits for each host's readiness signal.
+   * @default Duration.minutes(30)
+   */
+  readonly readinessTimeout?: Duration;
   /**
    * EC2 instance type of the hosts.
    * @default t3.large
@@ -79,6 +93,8 @@ export interface AttendeeStackProps extends StackProps {
   /**
    * When and how the attendee's lab ends by itself (a one-time EventBridge
    * Scheduler schedule, see LabExpiry), also written in the `expires-at` tag.
+   * The time is the stack parameter `ExpiresAt`: set when the stack is
+   * created, kept by every later `cdk deploy`, moved by `lab extend`.
    * @default - no expiry: the hosts run until the stack is deleted
    */
   readonly expiry?: AttendeeExpiry;
@@ -86,8 +102,13 @@ export interface AttendeeStackProps extends StackProps {
 
 /** When and how an attendee's lab expires. */
 export interface AttendeeExpiry {
-  /** The time (whole seconds, UTC). */
-  readonly expiresAt: Date;
+  /**
+   * The default of the stack parameter `ExpiresAt` (whole seconds, UTC): the expiry of a stack created
+   * from this template. A deployed stack keeps its own value (the CDK CLI passes the previous value of
+   * an existing parameter); `lab extend` changes it.
+   * @default - none: creating the stack needs ExpiresAt (cdk deploy --parameters, or context expiresAt in the app)
+   */
+  readonly expiresAt?: Date;
   /**
    * 'stop' stops the hosts (volumes kept, a few cents a day); 'delete' deletes the stack.
    * @default 'stop'
@@ -98,11 +119,18 @@ export interface AttendeeExpiry {
    * @default - none (required for 'delete')
    */
   readonly deleteRole?: iam.IRole;
+  /**
+   * The schedule group of the expiry schedules (WorkshopStack.expiryScheduleGroupName; it must exist).
+   * @default 'default'
+   */
+  readonly scheduleGroupName?: string;
 }
 
 /**
  * One attendee's lab hosts: a topology of each kind asked for (by default a
- * single host and a multi-host group), with outputs to reach them.
+ * single host and a multi-host group), in one subnet picked by the attendee
+ * name, with outputs to reach them, the attendee's key pair and access
+ * (AttendeeAccess: Session Manager on these hosts only, this key only).
  * Everything is tagged `workshop` and `attendee`; hosts also carry
  * `cnlab:topology` and `cnlab:host-index`, from which the lab command finds
  * them and builds HOSTS.
@@ -112,8 +140,13 @@ export class AttendeeStack extends Stack {
   public readonly attendee: string;
   /** The topologies, by kind (only the kinds asked for). */
   public readonly topologies: Readonly<Partial<Record<TopologyKind, ILabTopology>>>;
-  /** The attendee's key pair, named `<stack name>-lab-key`, when SSH is on. */
-  public readonly keyPair?: ec2.KeyPair;
+  /**
+   * The attendee's key pair, named `<stack name>-lab-key`. It exists with or without SSH, so that
+   * turning SSH on or off changes a security group rule only, never the hosts.
+   */
+  public readonly keyPair: ec2.KeyPair;
+  /** The attendee's access: a policy and a group (see AttendeeAccess). */
+  public readonly access: AttendeeAccess;
   /** All hosts of the attendee, topology by topology. */
   public readonly hosts: readonly LabHost[];
 
@@ -137,12 +170,11 @@ export class AttendeeStack extends Stack {
     Tags.of(this).add(LAB_TAGS.workshop, workshopName);
     Tags.of(this).add(LAB_TAGS.attendee, props.attendee);
 
-    if (props.sshCidr !== undefined) {
-      // Without keyPairName, ec2.KeyPair names it from the construct path at synth time (not CloudFormation).
-      // Named after the (concrete) stack name instead: unique per stack, readable, and key pair names are per region.
-      this.keyPair = new ec2.KeyPair(this, 'KeyPair', { type: ec2.KeyPairType.ED25519, keyPairName: `${this.stackName}-lab-key` });
-    }
-    this.topologies = this.createTopologies(props);
+    // Without keyPairName, ec2.KeyPair names it from the construct path at synth time (not CloudFormation).
+    // Named after the (concrete) stack name instead: unique per stack, readable, and key pair names are per region.
+    this.keyPair = new ec2.KeyPair(this, 'KeyPair', { type: ec2.KeyPairType.ED25519, keyPairName: `${this.stackName}-lab-key` });
+    this.access = new AttendeeAccess(this, 'Access', { workshopName, attendee: props.attendee, keyPair: this.keyPair });
+    this.topologies = this.createTopologies(props, workshopName);
     this.hosts = Object.values(this.topologies).flatMap((topology) => topology.hosts);
     for (const host of this.hosts) {
       if (props.sshCidr !== undefined) {
@@ -154,24 +186,30 @@ export class AttendeeStack extends Stack {
     if (props.expiry) {
       this.addExpiry(props.expiry);
     }
-    if (this.keyPair) {
-      new CfnOutput(this, 'SshKeyCommand', {
-        description: 'Saves the SSH private key of this attendee to key.pem',
-        value: sshKeyCommand(this.keyPair.keyPairId),
-      });
-    }
+    new CfnOutput(this, 'SshKeyCommand', {
+      description: 'Saves the SSH private key of this attendee to key.pem (SSH is open when the workshop sets sshCidr)',
+      value: sshKeyCommand(this.keyPair.keyPairId),
+    });
+    new CfnOutput(this, 'AccessGroup', {
+      description: 'IAM group whose members may open Session Manager shells on these hosts only and read this attendee\'s SSH key (see the runbook, "Access and safety")',
+      value: this.access.group.groupName,
+    });
   }
 
   /** One topology per kind asked for, in the contract's order, its hosts tagged with the kind and their position. */
-  private createTopologies(props: AttendeeStackProps): Partial<Record<TopologyKind, ILabTopology>> {
+  private createTopologies(props: AttendeeStackProps, workshopName: string): Partial<Record<TopologyKind, ILabTopology>> {
+    const subnet = attendeeSubnet(props.vpc, props.vpcSubnets ?? { subnetType: ec2.SubnetType.PUBLIC }, props.attendee);
     const hostProps: LabHostProps = {
       vpc: props.vpc,
+      vpcSubnets: { subnets: [subnet] },
       instanceType: props.instanceType,
       hostOs: props.hostOs,
       machineImage: props.machineImage,
       components: props.components,
       stepsDirectory: props.stepsDirectory,
       userDataFile: props.userDataFile,
+      readinessTimeout: props.readinessTimeout,
+      instanceProfilePath: workshopIamPath(workshopName),
       keyPair: this.keyPair,
     };
     const wanted = props.topologies ?? TOPOLOGY_KINDS;
@@ -204,24 +242,40 @@ export class AttendeeStack extends Stack {
     });
   }
 
-  /** The expiry schedule, the `expires-at` tag and the ExpiresAt output. */
+  /**
+   * The ExpiresAt parameter, the expiry schedule(s), the `expires-at` tag and the Expiry output. The time
+   * is a stack parameter, not text of the template: a template synthesized later (another clock, a
+   * latecomer added) is the same template, and the CDK CLI passes a deployed stack's previous value, so
+   * only an explicit act (lab extend, or cdk deploy --parameters) moves a deployed expiry.
+   */
   private addExpiry(expiry: AttendeeExpiry): void {
     const action = expiry.action ?? 'stop';
-    const expiresAt = expiry.expiresAt.toISOString().replace(/\.\d{3}Z$/, 'Z');
+    const expiresAt = new CfnParameter(this, 'ExpiresAt', {
+      type: 'String',
+      default: expiry.expiresAt ? atExpressionTime(expiry.expiresAt) : undefined,
+      allowedPattern: EXPIRES_AT_PATTERN,
+      constraintDescription: 'a UTC time written yyyy-mm-ddThh:mm:ss, e.g. 2026-05-04T18:00:00',
+      description: `When this attendee's lab ${action === 'stop' ? 'is stopped' : 'is deleted'} (UTC, yyyy-mm-ddThh:mm:ss). `
+        + 'Set when the stack is created (context expiresAt); a later cdk deploy keeps it; npx lab extend moves it.',
+    });
     new LabExpiry(this, 'Expiry', {
-      expiresAt: atExpressionTime(expiry.expiresAt),
+      expiresAt: expiresAt.valueAsString,
       action,
       instances: this.hosts,
       deleteRole: expiry.deleteRole,
-      // Named after the stack (unique in the region), which the deleter role's policy expects.
+      scheduleGroupName: expiry.scheduleGroupName,
+      // Named after the stack, for people reading the Scheduler console; unique within the workshop's group.
       scheduleName: /^[0-9A-Za-z._-]{1,64}$/.test(this.stackName) ? this.stackName : undefined,
     });
+    const tagValue = Fn.join('', [expiresAt.valueAsString, 'Z']);
     // Not on the key pair: changing any property of an AWS::EC2::KeyPair replaces it, and with it every host.
-    Tags.of(this).add(LAB_TAGS.expiresAt, expiresAt, { excludeResourceTypes: ['AWS::EC2::KeyPair'] });
-    new CfnOutput(this, 'ExpiresAt', {
-      description: action === 'stop' ? 'When the hosts are stopped (UTC); start them again in the EC2 console' : 'When this stack is deleted (UTC)',
-      value: `${expiresAt} (${action})`,
+    // Not on the stack itself: a stack tag is text in the cloud assembly, where a parameter is no value.
+    Tags.of(this).add(LAB_TAGS.expiresAt, tagValue, { excludeResourceTypes: ['AWS::EC2::KeyPair', 'aws:cdk:stack'] });
+    const output = new CfnOutput(this, 'ExpiryOutput', {
+      description: action === 'stop' ? 'When the hosts are stopped (UTC); start them again in the EC2 console' : 'When this stack is deleted (UTC); its hosts are stopped then too',
+      value: Fn.join('', [expiresAt.valueAsString, `Z (${action})`]),
     });
+    output.overrideLogicalId('Expiry');
   }
 }
 
@@ -242,11 +296,9 @@ function validateAttendeeStackProps(props: AttendeeStackProps, workshopName: str
   if (!isValidWorkshopName(workshopName)) {
     errors.push(`'workshopName' is ${JSON.stringify(workshopName)}; allowed: ${WORKSHOP_NAME_RULE}`);
   }
-  const cidrProblem = props.sshCidr === undefined ? undefined : ipv4CidrProblem(props.sshCidr);
+  const cidrProblem = props.sshCidr === undefined ? undefined : sshCidrProblem(props.sshCidr, props.allowSshFromAnywhere ?? false);
   if (cidrProblem) {
-    errors.push(`'sshCidr' is ${JSON.stringify(props.sshCidr)}; allowed: an IPv4 CIDR such as 203.0.113.0/24 (${cidrProblem})`);
-  } else if (props.sshCidr?.endsWith('/0') && !props.allowSshFromAnywhere) {
-    errors.push(`'sshCidr' is ${JSON.stringify(props.sshCidr)}; allowed: a CIDR narrower than /0 unless 'allowSshFromAnywhere' is true`);
+    errors.push(`'sshCidr' is ${JSON.stringify(props.sshCidr)}; allowed: ${cidrProblem.replace(/allowSshFromAnywhere/g, "'allowSshFromAnywhere'")}`);
   }
   for (const [kind, count] of Object.entries(props.hostCounts ?? {})) {
     const problem = isTopologyKind(kind) ? hostCountProblem(kind, count as number) : `a topology kind: ${TOPOLOGY_KINDS.join(', ')}`;
@@ -267,7 +319,7 @@ function validateAttendeeStackProps(props: AttendeeStackProps, workshopName: str
 function validateExpiry(expiry: AttendeeExpiry): string[] {
   const errors: string[] = [];
   const action = expiry.action ?? 'stop';
-  if (Number.isNaN(expiry.expiresAt.getTime())) {
+  if (expiry.expiresAt !== undefined && Number.isNaN(expiry.expiresAt.getTime())) {
     errors.push(`'expiry.expiresAt' is not a valid date`);
   }
   if (!EXPIRY_ACTIONS.includes(action)) {

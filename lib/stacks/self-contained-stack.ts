@@ -46,6 +46,15 @@ export const TEMPLATE_TOPOLOGIES: Readonly<Record<string, readonly TopologyKind[
   ...Object.fromEntries(TOPOLOGY_KINDS.map((kind) => [kind, [kind]])),
 };
 
+/** One part of an IPv4 address, 0 to 255 (no leading zeros but 0 itself). */
+const OCTET = '(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)';
+
+/**
+ * What the SshCidr parameter accepts: empty (no SSH), or an IPv4 CIDR from /16 to /32 (the template has no
+ * allowSshFromAnywhere: a wider range is the CDK app's explicit choice only).
+ */
+export const SSH_CIDR_PARAMETER_PATTERN = `^$|^${OCTET}(\\.${OCTET}){3}/(1[6-9]|2\\d|3[0-2])$`;
+
 /** Hosts of the multi-host topology in the self-contained template (fixed: a parameter cannot add resources). */
 export const TEMPLATE_MULTI_HOST_COUNT = 2;
 
@@ -71,7 +80,7 @@ interface TemplateConditions {
  * CDK to deploy (console, `aws cloudformation deploy`, AWS Workshop Studio):
  * the lab network and step documents of a WorkshopStack plus the hosts of an
  * AttendeeStack. The attendee is the stack name. What a CDK app decides at
- * synth is a parameter here: SshCidr (empty = no SSH, no key pair),
+ * synth is a parameter here: SshCidr (empty = no SSH; the key pair exists either way),
  * InstanceType, Topologies (single, multi or both) and ExpiresAt (empty = no
  * expiry; else the hosts are stopped then). Use it with a synthesizer without
  * bootstrap (selfContainedSynthesizer or workshopStudioSynthesizer).
@@ -110,19 +119,23 @@ export class SelfContainedLabStack extends Stack {
     Tags.of(this).add(LAB_TAGS.attendee, Aws.STACK_NAME, { excludeResourceTypes: ['aws:cdk:stack'] });
 
     // --- the workshop part: network and documents
-    const network = new LabNetwork(this, 'Network');
+    // No custom resource to empty the default security group: that is a Lambda function from an asset
+    // bucket, and this template has no bucket (it is uploaded as one file). No lab host uses that group.
+    const network = new LabNetwork(this, 'Network', { restrictDefaultSecurityGroup: false });
     addStepDocuments(this, definitions, workshopName);
 
     // --- the attendee part: hosts behind conditions
     // Named after the deployed stack: the name ec2.KeyPair would derive from the construct path is the
     // same in every deployment of this template, so a second attendee stack in the account and region would fail.
+    // There with or without SSH: a key pair that came and went with SshCidr would change every host's KeyName,
+    // and so replace the hosts, whenever SSH is turned on or off.
     const keyPair = new ec2.KeyPair(this, 'KeyPair', { type: ec2.KeyPairType.ED25519, keyPairName: `${Aws.STACK_NAME}-lab-key` });
-    setCondition(keyPair, conditions.hasSsh);
     const hostProps: LabHostProps = {
       vpc: network.vpc,
       instanceType: new ec2.InstanceType(parameters.instanceType.valueAsString),
       hostOs: props.hostOs,
       stepsDirectory,
+      keyPair,
     };
     const topologies = Object.fromEntries(TOPOLOGY_KINDS.map((kind) => {
       const type = LAB_TOPOLOGY_TYPES[kind];
@@ -131,7 +144,7 @@ export class SelfContainedLabStack extends Stack {
       return [kind, topology];
     })) as Record<TopologyKind, ILabTopology>;
     for (const kind of TOPOLOGY_KINDS) {
-      this.addTopologyHosts(topologies[kind], topologyConditions[kind], conditions, parameters, keyPair);
+      this.addTopologyHosts(topologies[kind], topologyConditions[kind], conditions, parameters);
     }
     this.topologies = topologies;
     this.hosts = TOPOLOGY_KINDS.flatMap((kind) => topologies[kind].hosts);
@@ -146,9 +159,9 @@ export class SelfContainedLabStack extends Stack {
     const sshCidr = new CfnParameter(this, 'SshCidr', {
       type: 'String',
       default: '',
-      allowedPattern: '^$|^(\\d{1,3}\\.){3}\\d{1,3}/([1-9]|[12]\\d|3[0-2])$',
-      constraintDescription: 'empty, or an IPv4 CIDR narrower than /0, such as 203.0.113.0/24',
-      description: 'IPv4 range allowed to SSH to the hosts (also creates a key pair). Empty: no SSH, use Session Manager in the browser.',
+      allowedPattern: SSH_CIDR_PARAMETER_PATTERN,
+      constraintDescription: 'empty, or an IPv4 CIDR from /16 to /32 (each address part 0 to 255), such as 203.0.113.0/24',
+      description: 'IPv4 range allowed to SSH to the hosts, /16 to /32. Empty: no SSH, use Session Manager in the browser.',
     });
     const instanceType = new CfnParameter(this, 'InstanceType', {
       type: 'String',
@@ -181,15 +194,13 @@ export class SelfContainedLabStack extends Stack {
   }
 
   /** Tags, key pair, conditional SSH rule and outputs of a topology's hosts, and their expiry schedule. */
-  private addTopologyHosts(topology: ILabTopology, condition: CfnCondition, conditions: TemplateConditions, parameters: TemplateParameters, keyPair: ec2.KeyPair): void {
+  private addTopologyHosts(topology: ILabTopology, condition: CfnCondition, conditions: TemplateConditions, parameters: TemplateParameters): void {
     const label = LAB_TOPOLOGY_TYPES[topology.kind].conditionLabel;
     const both = (name: string, a: CfnCondition, b: CfnCondition): CfnCondition =>
       new CfnCondition(this, name, { expression: Fn.conditionAnd(a, b) });
     const sshCondition = both(`${label}Ssh`, condition, conditions.hasSsh);
     tagTopologyHosts(topology);
     for (const host of topology.hosts) {
-      const cfnInstance = host.instance.node.defaultChild as ec2.CfnInstance;
-      cfnInstance.addPropertyOverride('KeyName', Fn.conditionIf(conditions.hasSsh.logicalId, keyPair.keyPairName, Aws.NO_VALUE));
       const ssh = new ec2.CfnSecurityGroupIngress(host, 'SshIngress', {
         groupId: host.connections.securityGroups[0].securityGroupId,
         ipProtocol: 'tcp',
@@ -201,7 +212,7 @@ export class SelfContainedLabStack extends Stack {
       ssh.cfnOptions.condition = sshCondition;
       Validations.of(ssh).acknowledge({
         id: 'AwsSolutions-EC23',
-        reason: 'The CIDR is the SshCidr parameter, which is empty (no rule, no SSH) unless the attendee types a range, and whose pattern refuses /0.',
+        reason: 'The CIDR is the SshCidr parameter, which is empty (no rule, no SSH) unless the attendee types a range, and whose pattern refuses ranges wider than /16.',
       });
       addHostOutputs(this, host, { publicIp: false, ssh: sshCondition, condition });
     }
@@ -227,9 +238,8 @@ export class SelfContainedLabStack extends Stack {
       });
     }
     new CfnOutput(this, 'SshKeyCommand', {
-      description: 'Saves the SSH private key to key.pem',
+      description: 'Saves the SSH private key to key.pem (SSH is open when SshCidr is set)',
       value: sshKeyCommand(keyPair.keyPairId),
-      condition: conditions.hasSsh,
     });
     // Cost per attendee-hour for every choice, computed here from lib/cost/prices.ts and picked at deploy time.
     const hostCount = {
@@ -244,7 +254,7 @@ export class SelfContainedLabStack extends Stack {
       description: `What the running hosts cost per hour: instances on demand + 30 GiB gp3 + public IPv4 each (${PRICES_REGION} list prices of ${PRICES_CHECKED})`,
       value: costs.findInMap(parameters.instanceType.valueAsString, parameters.topologies.valueAsString),
     });
-    new CfnOutput(this, 'ExpiresAtOutput', {
+    new CfnOutput(this, 'Expiry', {
       description: 'When the hosts are stopped (UTC)',
       value: Fn.conditionIf(conditions.hasExpiry.logicalId, Fn.join('', [parameters.expiresAt.valueAsString, 'Z']), 'never: delete the stack when done').toString(),
     });

@@ -37,7 +37,12 @@ export function addHostOutputs(stack: Stack, host: LabHost, options: HostOutputO
   }
 }
 
-/** The command that saves the SSH private key of a key pair to key.pem. */
+/**
+ * The command that saves the SSH private key of a key pair to key.pem. The
+ * file is created readable by its owner only (umask 077, in a subshell so the
+ * caller's umask stays as it was): with `> key.pem && chmod 600` it would be
+ * readable by everyone on that computer between the two.
+ */
 export function sshKeyCommand(keyPairId: string): string {
-  return `aws ssm get-parameter --name /ec2/keypair/${keyPairId} --with-decryption --query Parameter.Value --output text > key.pem && chmod 600 key.pem`;
+  return `(umask 077 && aws ssm get-parameter --name /ec2/keypair/${keyPairId} --with-decryption --query Parameter.Value --output text > key.pem)`;
 }

@@ -64,20 +64,30 @@ describe('self-contained template (npm run template)', () => {
     const sshPattern = new RegExp(json.Parameters.SshCidr.AllowedPattern);
     expect(['', '203.0.113.0/24', '198.51.100.7/32'].every((value) => sshPattern.test(value))).toBe(true);
     expect(['0.0.0.0/0', 'my-laptop', '10.0.0.0/33'].some((value) => sshPattern.test(value))).toBe(false);
+    // issue 11.8: no address part above 255, nothing wider than a /16 (the template has no allowSshFromAnywhere)
+    for (const refused of ['256.1.1.1/32', '203.0.113.999/32', '1.2.3.300/24', '0.0.0.0/1', '10.0.0.0/8', '10.0.0.0/15', '01.2.3.4/32']) {
+      expect([refused, sshPattern.test(refused)]).toEqual([refused, false]);
+    }
+    for (const accepted of ['255.255.255.255/32', '10.20.0.0/16', '0.0.0.0/16', '192.0.2.0/31']) {
+      expect([accepted, sshPattern.test(accepted)]).toEqual([accepted, true]);
+    }
     expect(json.Parameters.InstanceType).toMatchObject({ Default: 't3.large', AllowedValues: pricedInstanceTypes() });
     expect(json.Parameters.Topologies).toMatchObject({ Default: 'both', AllowedValues: ['both', 'single', 'multi'] });
     expect(json.Parameters.ExpiresAt.Default).toBe('');
     expect(new RegExp(json.Parameters.ExpiresAt.AllowedPattern).test('2026-05-04T18:00:00')).toBe(true);
   });
 
-  test('topologies and SSH through conditions: every host, rule and key pair is conditional', () => {
+  test('topologies and SSH through conditions: every host and SSH rule is conditional; the key pair is always there (issue 11.7)', () => {
     const instances = Object.values(template.findResources('AWS::EC2::Instance'));
     expect(instances.map((instance) => instance.Condition)).toEqual(['HasSingle', 'HasMulti', 'HasMulti']);
+    const keyPairId = Object.keys(template.findResources('AWS::EC2::KeyPair'))[0];
     for (const instance of instances) {
-      expect(instance.Properties.KeyName).toEqual({ 'Fn::If': ['HasSsh', { Ref: expect.any(String) }, { Ref: 'AWS::NoValue' }] });
+      // The same KeyName whatever SshCidr is: turning SSH on or off (a parameter update) never replaces a host.
+      expect(instance.Properties.KeyName).toEqual({ Ref: keyPairId });
       expect(instance.Properties.InstanceType).toEqual({ Ref: 'InstanceType' });
     }
-    expect(Object.values(template.findResources('AWS::EC2::KeyPair')).map((keyPair) => keyPair.Condition)).toEqual(['HasSsh']);
+    expect(JSON.stringify(instances)).not.toContain('HasSsh');
+    expect(Object.values(template.findResources('AWS::EC2::KeyPair')).map((keyPair) => keyPair.Condition)).toEqual([undefined]);
     // Named after the deployed stack, so every attendee stack in one account and region gets its own key pair.
     expect(Object.values(template.findResources('AWS::EC2::KeyPair')).map((keyPair) => keyPair.Properties.KeyName))
       .toEqual([{ 'Fn::Join': ['', [{ Ref: 'AWS::StackName' }, '-lab-key']] }]);
