@@ -1,4 +1,4 @@
-import { Aws, RemovalPolicy } from 'aws-cdk-lib';
+import { Aws, CfnResource, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -107,6 +107,8 @@ export class LabNetwork extends Construct {
       }],
     });
 
+    quietenRestrictDefaultSecurityGroupProvider(Stack.of(this));
+
     const flowLogGroup = new logs.LogGroup(this, 'RejectedTraffic', {
       retention: props.flowLogRetention ?? logs.RetentionDays.ONE_WEEK,
       removalPolicy: RemovalPolicy.DESTROY,
@@ -130,5 +132,18 @@ export class LabNetwork extends Construct {
 
     this.vpc = vpc;
     this.hostSubnets = { subnetType: ec2.SubnetType.PUBLIC };
+  }
+}
+
+/**
+ * aws-cdk-lib's function behind the custom resource that empties the default security group names its
+ * role both in DependsOn and through Fn::GetAtt; cfn-lint warns about the first (W3005). Not ours to
+ * change: the warning is switched off for that one resource (.cfnlintrc.yaml lists why).
+ */
+function quietenRestrictDefaultSecurityGroupProvider(stack: Stack): void {
+  const provider = stack.node.tryFindChild('Custom::VpcRestrictDefaultSGCustomResourceProvider');
+  const handler = provider?.node.tryFindChild('Handler');
+  if (handler instanceof CfnResource) {
+    handler.addMetadata('cfn-lint', { config: { ignore_checks: ['W3005'] } });
   }
 }
