@@ -42,11 +42,48 @@ export interface CommandDocumentContent {
   }>;
 }
 
+/** The lock a step document holds while it runs on a host (a file in /run/lock, which every lab host has). */
+export const STEP_LOCK_FILE = '/run/lock/container-networks-lab.lock';
+
+/** How long a step document waits for the one running before it, in seconds. */
+export const STEP_LOCK_WAIT_SECONDS = 300;
+
+/** The exit code with which flock says the lock was not free in time (EX_TEMPFAIL; no lab script uses it). */
+const STEP_LOCK_BUSY = 75;
+
+/**
+ * Shell lines that run the rest of the document under a host-wide lock, so
+ * that one lab action at a time changes a host: a second run, check or reset
+ * (of this step or another; from `lab`, the console or a retry) waits for the
+ * first to end, at most STEP_LOCK_WAIT_SECONDS, then fails saying why. The
+ * script starts itself again under `flock -o`: the lock belongs to flock,
+ * which waits for the script, so a process the step leaves running in the
+ * background does not keep it. CNLAB_STEP_LOCK and CNLAB_STEP_LOCK_WAIT
+ * change the file and the wait (tests do).
+ */
+function stepLockLines(): string[] {
+  const lock = `\${CNLAB_STEP_LOCK:-${STEP_LOCK_FILE}}`;
+  const wait = `\${CNLAB_STEP_LOCK_WAIT:-${STEP_LOCK_WAIT_SECONDS}}`;
+  return [
+    '# One lab action at a time on this host: wait for the one running now (flock -o: the lock ends with the script).',
+    'if [ -z "${CNLAB_STEP_LOCKED:-}" ]; then',
+    '  export CNLAB_STEP_LOCKED=1',
+    `  flock -o -w "${wait}" -E ${STEP_LOCK_BUSY} "${lock}" bash "$0" "$@"`,
+    '  status=$?',
+    `  if [ "$status" -eq ${STEP_LOCK_BUSY} ]; then`,
+    `    echo "FAIL: another lab step has been running on this host for ${wait} s (lock ${lock}); let it end, then send this one again"`,
+    '  fi',
+    '  exit "$status"',
+    'fi',
+  ];
+}
+
 /**
  * The shell text of a step action as the SSM agent will run it: a header that
- * re-executes under bash (the agent runs the file with sh), the parameters
- * taken from the agent's SSM_<NAME> environment variables, the helpers, then
- * the script itself. Rehearsal runs exactly this text.
+ * re-executes under bash (the agent runs the file with sh) and under the
+ * host's step lock, the parameters taken from the agent's SSM_<NAME>
+ * environment variables, the helpers, then the script itself. Rehearsal runs
+ * exactly this text.
  */
 export function composeDocumentScript(input: DocumentContentInput): string {
   const lines = input.script.replace(/\r\n/g, '\n').split('\n');
@@ -76,6 +113,7 @@ export function composeDocumentScript(input: DocumentContentInput): string {
     `# container-networks-lab: step ${input.stepId}, ${input.action}`,
     '# The SSM agent runs this file with sh; the lab scripts need bash, so start again under bash.',
     'if [ -z "${BASH_VERSION:-}" ]; then exec bash "$0" "$@"; fi',
+    ...stepLockLines(),
     ...parameterLines,
     ...body,
   ].join('\n').trimEnd() + '\n';

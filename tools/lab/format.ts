@@ -1,6 +1,6 @@
 import { HostCommandResult, STDERR_LIMIT, STDOUT_LIMIT } from './aws/command-runner';
 import { describeHost, FoundHost } from './aws/host-inventory';
-import { CheckCell, CheckGrid, HostReadiness, HostStepResult, StepActionReport } from './results';
+import { CheckCell, CheckGrid, CheckVerdict, HostReadiness, HostStepResult, StepActionReport } from './results';
 
 // Pure text and JSON shaping; nothing here talks to AWS.
 
@@ -159,7 +159,7 @@ export function checkGridToJson(grid: CheckGrid): CheckGridJson {
   }
   return {
     workshop: grid.workshop,
-    ok: counts.FAIL + counts.OFFLINE + counts.TIMEOUT === 0,
+    ok: counts.FAIL + counts.OFFLINE + counts.TIMEOUT + counts.UNKNOWN === 0,
     steps: grid.stepIds,
     attendees: grid.attendees,
     grid: table,
@@ -178,13 +178,13 @@ export function checkGridToJson(grid: CheckGrid): CheckGridJson {
         ...(result.detail ? { detail: result.detail } : {}),
       })),
     })),
-    summary: { pass: counts.PASS, fail: counts.FAIL, offline: counts.OFFLINE, timeout: counts.TIMEOUT, notApplicable: counts['N/A'] },
+    summary: { pass: counts.PASS, fail: counts.FAIL, offline: counts.OFFLINE, timeout: counts.TIMEOUT, unknown: counts.UNKNOWN, notApplicable: counts['N/A'] },
     warnings: grid.warnings,
   };
 }
 
-function countVerdicts(cells: readonly CheckCell[]): Record<'PASS' | 'FAIL' | 'OFFLINE' | 'TIMEOUT' | 'N/A', number> {
-  const counts = { 'PASS': 0, 'FAIL': 0, 'OFFLINE': 0, 'TIMEOUT': 0, 'N/A': 0 };
+function countVerdicts(cells: readonly CheckCell[]): Record<CheckVerdict, number> {
+  const counts: Record<CheckVerdict, number> = { 'PASS': 0, 'FAIL': 0, 'OFFLINE': 0, 'TIMEOUT': 0, 'UNKNOWN': 0, 'N/A': 0 };
   cells.forEach((cell) => { counts[cell.verdict] += 1; });
   return counts;
 }

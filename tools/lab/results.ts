@@ -40,8 +40,11 @@ export interface StepActionReport {
   readonly warnings: readonly string[];
 }
 
-/** A cell of the check grid. N/A: the attendee has no host of the step's topology (not a failure). */
-export type CheckVerdict = 'PASS' | 'FAIL' | 'OFFLINE' | 'TIMEOUT' | 'N/A';
+/**
+ * A cell of the check grid. N/A: the attendee has no host of the step's topology (not a failure);
+ * UNKNOWN: SSM would not say how the check ended (its polls stayed throttled).
+ */
+export type CheckVerdict = 'PASS' | 'FAIL' | 'OFFLINE' | 'TIMEOUT' | 'UNKNOWN' | 'N/A';
 
 /** One attendee's result of one step's check. */
 export interface CheckCell {

@@ -86,7 +86,7 @@ describe('lab run', () => {
     const { code, stdout } = await runLab(aws, ['run', '1', '--attendee', 'alice', '--timeout', '30']);
     expect(Date.now() - started).toBeLessThan(2000);
     expect(code).toBe(1);
-    expect(stdout).toMatch(/alice single#1 \(i-alice-single\): TimedOut - no result after 30 s \(--timeout\); the command may still be running/);
+    expect(stdout).toMatch(/alice single#1 \(i-alice-single\): TimedOut - no result after 30 s \(--timeout\); the lab command cancelled it \(CancelCommand\)/);
     expect(stdout).toContain('command cmd-1');
   });
 

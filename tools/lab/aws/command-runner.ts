@@ -1,6 +1,6 @@
-import { GetCommandInvocationCommand, GetCommandInvocationCommandOutput, SendCommandCommand } from '@aws-sdk/client-ssm';
+import { CancelCommandCommand, GetCommandInvocationCommand, GetCommandInvocationCommandOutput, SendCommandCommand } from '@aws-sdk/client-ssm';
 import { LabContext } from './context';
-import { mapWithConcurrency, withBackoff } from './retry';
+import { isThrottlingError, mapWithConcurrency, withBackoff } from './retry';
 
 /** Most instance IDs one SendCommand takes. */
 export const SEND_COMMAND_BATCH_SIZE = 50;
@@ -18,12 +18,16 @@ export interface CommandTarget {
 
 /**
  * How a host's command ended: SSM's final statuses; `TimedOut` also when the
- * lab command stopped waiting; `Undeliverable` when SendCommand refused it;
- * `Offline` when its SSM agent was not Online, so nothing was sent; `Skipped`
- * when a multi-host step was not sent because another of the attendee's hosts
- * was offline.
+ * lab command stopped waiting (it then cancels the command); `Undeliverable`
+ * when SendCommand refused it; `Offline` when its SSM agent was not Online,
+ * so nothing was sent; `Skipped` when a multi-host step was not sent because
+ * another of the attendee's hosts was offline; `Unknown` when asking SSM for
+ * its result stayed throttled, so nobody knows how it ended.
  */
-export type HostOutcome = 'Success' | 'Failed' | 'TimedOut' | 'Cancelled' | 'Undeliverable' | 'Offline' | 'Skipped';
+export type HostOutcome = 'Success' | 'Failed' | 'TimedOut' | 'Cancelled' | 'Undeliverable' | 'Offline' | 'Skipped' | 'Unknown';
+
+/** Rounds in a row a host's poll may end throttled (after the backoff's own retries) before its result is reported Unknown. */
+export const THROTTLED_ROUNDS_BEFORE_UNKNOWN = 3;
 
 /** The result of a document on one host. */
 export interface HostCommandResult {
@@ -73,12 +77,12 @@ const WAITING_STATUSES = new Set(['Pending', 'InProgress', 'Delayed']);
  * time. Waiting follows `waitUntilCommandExecuted` (the same GetCommandInvocation
  * statuses end or continue the wait), but with one poll loop for all hosts:
  * delays come from the injected sleep, polls are paced and throttled polls
- * back off, and hosts still running at the deadline are reported as TimedOut
- * (their command may still be running; its id is in the result).
+ * back off; a host whose polls stay throttled is reported Unknown while the
+ * others are still waited for; hosts still running at the deadline are
+ * reported TimedOut and their commands cancelled.
  */
 export async function sendCommandAndWait(context: LabContext, request: CommandRunRequest): Promise<HostCommandResult[]> {
   const startedAt = context.now();
-  const deadline = startedAt + request.timeoutSeconds * 1000;
   const results = new Map<string, HostCommandResult>();
   const total = request.targets.length;
   const finish = (result: HostCommandResult): void => {
@@ -86,7 +90,7 @@ export async function sendCommandAndWait(context: LabContext, request: CommandRu
     request.onHostFinished?.(result, results.size, total);
   };
 
-  const pending: Array<{ instanceId: string; commandId: string }> = [];
+  const pending: PendingInvocation[] = [];
   for (const batch of batchTargets(request.targets)) {
     try {
       const sent = await withBackoff(() => context.ssm.send(new SendCommandCommand({
@@ -113,6 +117,29 @@ export async function sendCommandAndWait(context: LabContext, request: CommandRu
     }
   }
 
+  await waitForResults(context, request, pending, finish, startedAt);
+  return request.targets.map((target) => results.get(target.instanceId) ?? emptyResult(target.instanceId, 'Undeliverable', 'not sent'));
+}
+
+/** A command sent to a host, and how many poll rounds in a row ended throttled. */
+interface PendingInvocation {
+  readonly instanceId: string;
+  readonly commandId: string;
+  throttledRounds?: number;
+}
+
+/**
+ * The one poll loop for all hosts: paced and growing delays, at most
+ * `pollConcurrency` calls in flight. A host whose poll stays throttled for
+ * THROTTLED_ROUNDS_BEFORE_UNKNOWN rounds is finished as Unknown (the others
+ * go on); at the deadline the hosts still running are finished as TimedOut
+ * and their commands are cancelled.
+ */
+async function waitForResults(
+  context: LabContext, request: CommandRunRequest, pending: PendingInvocation[], finish: (result: HostCommandResult) => void, startedAt: number,
+): Promise<void> {
+  const deadline = startedAt + request.timeoutSeconds * 1000;
+  const total = request.targets.length;
   let delay = request.pollIntervalMs ?? 2000;
   const maxDelay = request.maxPollIntervalMs ?? 15000;
   let waiting = pending;
@@ -120,32 +147,59 @@ export async function sendCommandAndWait(context: LabContext, request: CommandRu
   while (waiting.length > 0) {
     const remaining = deadline - context.now();
     if (remaining <= 0) {
-      const waitedSeconds = Math.round((context.now() - startedAt) / 1000);
-      for (const { instanceId, commandId } of waiting) {
-        finish({
-          ...emptyResult(instanceId, 'TimedOut', `no result after ${waitedSeconds} s (--timeout); the command may still be running`),
-          commandId,
-        });
-      }
-      break;
+      await cancelTimedOut(context, waiting, Math.round((context.now() - startedAt) / 1000), finish);
+      return;
     }
     await context.sleep(Math.min(delay, remaining));
     delay = Math.min(maxDelay, Math.round(delay * 1.5));
     const polled = await mapWithConcurrency(waiting, request.pollConcurrency ?? 10, async (invocation) => {
       const result = await pollInvocation(context, invocation.commandId, invocation.instanceId);
+      if (result === 'throttled') {
+        invocation.throttledRounds = (invocation.throttledRounds ?? 0) + 1;
+        if (invocation.throttledRounds < THROTTLED_ROUNDS_BEFORE_UNKNOWN) return invocation;
+        finish({
+          ...emptyResult(invocation.instanceId, 'Unknown',
+            `result unknown: asking SSM for it stayed throttled ${invocation.throttledRounds} rounds in a row; the command may still run (see it in the SSM console)`),
+          commandId: invocation.commandId,
+        });
+        return undefined;
+      }
+      invocation.throttledRounds = 0;
       if (result) {
         finish(result);
       }
       return result ? undefined : invocation;
     });
-    waiting = polled.filter((invocation): invocation is { instanceId: string; commandId: string } => invocation !== undefined);
+    waiting = polled.filter((invocation): invocation is PendingInvocation => invocation !== undefined);
     if (waiting.length > 0 && request.onStillWaiting && context.now() - lastHeartbeat >= (request.heartbeatMs ?? 60000)) {
       lastHeartbeat = context.now();
       request.onStillWaiting(waiting.length, total, Math.round((lastHeartbeat - startedAt) / 1000));
     }
   }
+}
 
-  return request.targets.map((target) => results.get(target.instanceId) ?? emptyResult(target.instanceId, 'Undeliverable', 'not sent'));
+/**
+ * The hosts still running at the deadline: their commands are cancelled
+ * (CancelCommand, one call per command), so that a step the lab command no
+ * longer waits for does not go on changing the host behind the organiser's
+ * back, and they are reported TimedOut with the command id.
+ */
+async function cancelTimedOut(context: LabContext, waiting: readonly PendingInvocation[], waitedSeconds: number, finish: (result: HostCommandResult) => void): Promise<void> {
+  const byCommand = new Map<string, string[]>();
+  for (const { commandId, instanceId } of waiting) {
+    byCommand.set(commandId, [...(byCommand.get(commandId) ?? []), instanceId]);
+  }
+  for (const [commandId, instanceIds] of byCommand) {
+    let cancelled = 'the lab command cancelled it (CancelCommand)';
+    try {
+      await withBackoff(() => context.ssm.send(new CancelCommandCommand({ CommandId: commandId, InstanceIds: instanceIds })), context.backoff);
+    } catch (error) {
+      cancelled = `could not cancel it (${errorText(error)}): it may still be running`;
+    }
+    for (const instanceId of instanceIds) {
+      finish({ ...emptyResult(instanceId, 'TimedOut', `no result after ${waitedSeconds} s (--timeout); ${cancelled}`), commandId });
+    }
+  }
 }
 
 /** Groups targets with the same parameter values into SendCommand batches of up to 50 hosts. */
@@ -166,8 +220,8 @@ export function batchTargets(targets: readonly CommandTarget[]): Array<{ instanc
   });
 }
 
-/** The host's result when its command has ended, undefined while it runs. */
-async function pollInvocation(context: LabContext, commandId: string, instanceId: string): Promise<HostCommandResult | undefined> {
+/** The host's result when its command has ended, undefined while it runs, 'throttled' when SSM would not say. */
+async function pollInvocation(context: LabContext, commandId: string, instanceId: string): Promise<HostCommandResult | 'throttled' | undefined> {
   let invocation: GetCommandInvocationCommandOutput;
   try {
     invocation = await withBackoff(() => context.ssm.send(new GetCommandInvocationCommand({ CommandId: commandId, InstanceId: instanceId })), context.backoff);
@@ -175,6 +229,9 @@ async function pollInvocation(context: LabContext, commandId: string, instanceId
     // Right after SendCommand the invocation may not exist yet; the SDK's waiter retries too.
     if ((error as { name?: string }).name === 'InvocationDoesNotExist') {
       return undefined;
+    }
+    if (isThrottlingError(error)) {
+      return 'throttled';
     }
     throw error;
   }

@@ -54,7 +54,7 @@ export function gradeCell(attendee: string, stepId: string, hosts: readonly Host
     return { attendee, stepId, verdict: 'PASS', hosts };
   }
   const verdictOf = (outcome: HostOutcome): CheckVerdict =>
-    outcome === 'Offline' || outcome === 'Skipped' ? 'OFFLINE' : outcome === 'TimedOut' ? 'TIMEOUT' : 'FAIL';
+    outcome === 'Offline' || outcome === 'Skipped' ? 'OFFLINE' : outcome === 'TimedOut' ? 'TIMEOUT' : outcome === 'Unknown' ? 'UNKNOWN' : 'FAIL';
   const first = failing.find(({ result }) => verdictOf(result.outcome) === 'FAIL') ?? failing[0];
   const label = hosts.length > 1 ? `${first.host.topology}#${first.host.hostIndex}: ` : '';
   return { attendee, stepId, verdict: verdictOf(first.result.outcome), reason: label + failureReason(first.result), hosts };

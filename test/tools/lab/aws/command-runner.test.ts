@@ -1,6 +1,6 @@
 // The command runner (SendCommand batches, polling, timeout) and the backoff
 // under it, against aws-sdk-client-mock with a fake clock.
-import { GetCommandInvocationCommand, SendCommandCommand } from '@aws-sdk/client-ssm';
+import { CancelCommandCommand, GetCommandInvocationCommand, SendCommandCommand } from '@aws-sdk/client-ssm';
 import { batchTargets, HostCommandResult, sendCommandAndWait } from '../../../../tools/lab/aws/command-runner';
 import { isThrottlingError, mapWithConcurrency, withBackoff } from '../../../../tools/lab/aws/retry';
 import { awsError, fakeAws, fakeContext, restoreFakeAws } from '../fixtures';
@@ -115,6 +115,40 @@ describe('sendCommandAndWait', () => {
     expect(Math.max(...context.sleeps)).toBeLessThanOrEqual(15000);
     expect(stillWaiting.length).toBeGreaterThanOrEqual(2);
     expect(aws.sent).toHaveLength(1);
+  });
+
+  test('issue 11.9: --timeout cancels the commands it stops waiting for, only on the hosts still running', async () => {
+    const aws = fakeAws({ invocation: (_, instanceId) => (instanceId === 'i-000' ? { Status: 'Success', ResponseCode: 0 } : { Status: 'InProgress' }) });
+    aws.ssm.on(CancelCommandCommand).resolves({});
+    const results = await sendCommandAndWait(fakeContext(), { documentName: 'doc', targets: targets(3), timeoutSeconds: 60 });
+    expect(results.map((result) => result.outcome)).toEqual(['Success', 'TimedOut', 'TimedOut']);
+    expect(aws.ssm.commandCalls(CancelCommandCommand).map((call) => call.args[0].input)).toEqual([{ CommandId: 'cmd-1', InstanceIds: ['i-001', 'i-002'] }]);
+    expect(results[1].detail).toBe('no result after 60 s (--timeout); the lab command cancelled it (CancelCommand)');
+  });
+
+  test('issue 11.9: a CancelCommand that fails is said so; the results are still reported', async () => {
+    const aws = fakeAws({ invocation: () => ({ Status: 'InProgress' }) });
+    aws.ssm.on(CancelCommandCommand).rejects(awsError('InvalidCommandId', 'gone'));
+    const [result] = await sendCommandAndWait(fakeContext(), { documentName: 'doc', targets: targets(1), timeoutSeconds: 30 });
+    expect(result).toMatchObject({ outcome: 'TimedOut', commandId: 'cmd-1' });
+    expect(result.detail).toBe('no result after 30 s (--timeout); could not cancel it (InvalidCommandId: gone): it may still be running');
+  });
+
+  test('issue 11.9: a host whose polls stay throttled is reported Unknown; the finished hosts\' results are reported, nothing is thrown', async () => {
+    const aws = fakeAws({
+      invocation: (_, instanceId) => (instanceId === 'i-001' ? awsError('ThrottlingException', 'Rate exceeded') : { Status: 'Success', ResponseCode: 0, StandardOutputContent: `PASS: ${instanceId}\n` }),
+    });
+    const finished: string[] = [];
+    const results = await sendCommandAndWait(fakeContext(), {
+      documentName: 'doc', targets: targets(3), timeoutSeconds: 600, onHostFinished: (result) => finished.push(`${result.instanceId} ${result.outcome}`),
+    });
+    expect(results.map((result) => [result.instanceId, result.outcome])).toEqual([['i-000', 'Success'], ['i-001', 'Unknown'], ['i-002', 'Success']]);
+    expect(results[0].stdout).toBe('PASS: i-000\n');
+    expect(results[1]).toMatchObject({ commandId: 'cmd-1', detail: expect.stringContaining('stayed throttled 3 rounds in a row') });
+    expect(finished).toEqual(['i-000 Success', 'i-002 Success', 'i-001 Unknown']);
+    // Each round's poll of i-001 went through the backoff's 6 attempts before it counted as throttled.
+    expect(aws.ssm.commandCalls(GetCommandInvocationCommand, { InstanceId: 'i-001' })).toHaveLength(3 * 6);
+    expect(aws.ssm.commandCalls(CancelCommandCommand)).toHaveLength(0);
   });
 
   test('maps SSM end states and marks output SSM cut', async () => {
