@@ -12,3 +12,10 @@ export const READY_FILE = `${LAB_STATE_DIRECTORY}/ready`;
 
 /** Written by provisioning when a phase failed: the phase's name. */
 export const FAILED_PHASE_FILE = `${LAB_STATE_DIRECTORY}/failed-step`;
+
+/**
+ * Written by a component that could not do its part but lets the host be
+ * ready without it (only third-party downloads: pipework): one line
+ * `<component>: <why>` each. A host with this file is ready, "degraded".
+ */
+export const DEGRADED_FILE = `${LAB_STATE_DIRECTORY}/degraded`;

@@ -1,7 +1,8 @@
+import { DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { GetCommandInvocationCommand } from '@aws-sdk/client-ssm';
 import { HOSTS_PARAMETER } from '../../lib/contract';
 import { ATTENDEES, DeployLocalRun, expect, ids, LOGS, rel, required, WORKSHOP } from './harness';
-import { Phase } from './phases';
+import { EMULATOR_EXPIRES_AT, Phase } from './phases';
 
 /** What `lab check --json` prints, as far as the phases read it. */
 interface CheckReport {
@@ -126,5 +127,25 @@ export const labCheckAll: Phase = {
     expect(sent.length === expectedCommands, `${sent.length} SendCommand calls; expected ${expectedCommands} (single-host steps batched, one per attendee for multi-host)`);
     expect(outcome.exitCode === 0, `lab check exited ${outcome.exitCode}`);
     return `${report.results.length} cells PASS on the right hosts with ${sent.length} SendCommand calls (moto: exit 0, no output)`;
+  },
+};
+
+/**
+ * `lab extend --attendee alice --hours 2`: CloudFormation updates alice's stack with its deployed
+ * template and ExpiresAt two hours later; bob's is left as it was.
+ */
+export const labExtend: Phase = {
+  name: 'lab extend --attendee alice --hours 2',
+  run: async (run) => {
+    const outcome = await run.lab('lab-extend', ['extend', '--attendee', 'alice', '--hours', '2']);
+    expect(outcome.exitCode === 0, `lab extend exited ${outcome.exitCode}; see ${rel(LOGS)}/lab-extend.log`);
+    const clients = required(run.clients, 'the emulator clients');
+    const expiresAt = async (attendee: string): Promise<string | undefined> => (await clients.cloudFormation.send(new DescribeStacksCommand({ StackName: `${WORKSHOP}-${attendee}` })))
+      .Stacks?.[0]?.Parameters?.find((parameter) => parameter.ParameterKey === 'ExpiresAt')?.ParameterValue;
+    const expected = new Date(Date.parse(EMULATOR_EXPIRES_AT) + 2 * 3_600_000).toISOString().slice(0, 19);
+    const [alice, bob] = [await expiresAt('alice'), await expiresAt('bob')];
+    expect(alice === expected, `alice's ExpiresAt is ${alice}; expected ${expected}`);
+    expect(bob === EMULATOR_EXPIRES_AT.slice(0, 19), `bob's ExpiresAt is ${bob}; it should not have moved`);
+    return `alice's ExpiresAt ${EMULATOR_EXPIRES_AT.slice(0, 19)} -> ${alice} (UpdateStack with the previous template), bob's unchanged`;
   },
 };

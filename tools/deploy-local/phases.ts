@@ -62,11 +62,16 @@ export const deploy: Phase = {
       '-c', `attendees=${ATTENDEES.join(',')}`, '-c', `amiId=${required(run.amiId, 'the AMI')}`, '-o', ASSEMBLY,
       // moto cannot run the Lambda function behind the custom resource that empties the VPC's default security group.
       '-c', '@aws-cdk/aws-ec2:restrictDefaultSecurityGroup=false',
+      // A new attendee stack needs its expiry (the ExpiresAt parameter's default).
+      '-c', `expiresAt=${EMULATOR_EXPIRES_AT}`,
     ]);
     expect(outcome.exitCode === 0, `cdk deploy exited ${outcome.exitCode}; see ${rel(LOGS)}/cdk-deploy.log`);
     return `${STACKS.length} stacks: ${STACKS.join(', ')}`;
   },
 };
+
+/** The expiry the emulator's attendee stacks are created with: far enough ahead never to be reached during a run. */
+export const EMULATOR_EXPIRES_AT = '2099-01-01T18:00:00Z';
 
 export const stacksAndOutputs: Phase = {
   name: 'stacks and outputs (DescribeStacks)',

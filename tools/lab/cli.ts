@@ -1,5 +1,8 @@
 import { parseArgs } from 'util';
-import { DEFAULT_WORKSHOP_NAME, isValidWorkshopName, WORKSHOP_NAME_RULE } from '../../lib/contract';
+import {
+  ATTENDEE_NAME_RULE, DEFAULT_WORKSHOP_NAME, isValidAttendeeName, isValidWorkshopName, MAX_STEP_ID_LENGTH, quoteInput, STEP_ID_PATTERN,
+  STEP_PARAMETER_NAME_PATTERN, WORKSHOP_NAME_RULE,
+} from '../../lib/contract';
 import { LabContext } from './aws/context';
 import { EXIT_CODES, LabInputError } from './errors';
 import { COMMON_OPTIONS, LabVerb, VerbInvocation } from './verb';
@@ -25,6 +28,7 @@ const OPTIONS: Readonly<Record<string, { readonly type: 'string' | 'boolean'; re
     usage: `  --timeout SECONDS      stop waiting after this long and report the hosts still
                          running as TimedOut (default 600)`,
   },
+  hours: { type: 'string', usage: '  --hours N              extend: move the expiry N hours later (1 to 168)' },
   json: { type: 'boolean', usage: '  --json                 check and hosts: print JSON instead of text' },
   fast: { type: 'boolean', usage: '  --fast                 hosts: agent status only, no readiness command' },
   help: { type: 'boolean', short: 'h', usage: '  -h, --help             this text' },
@@ -94,7 +98,7 @@ async function dispatch(argv: readonly string[], environment: LabCliEnvironment)
   }
   const verb = VERBS.find((candidate) => candidate.name === verbName);
   if (!verb) {
-    throw new LabInputError(`Unknown command ${JSON.stringify(verbName)}; allowed: ${VERBS.map((candidate) => candidate.name).join(', ')}.`);
+    throw new LabInputError(`Unknown command ${quoteInput(verbName)}; allowed: ${VERBS.map((candidate) => candidate.name).join(', ')}.`);
   }
   const workshop = checkInvocation(verb, values, operands, environment.env);
   const invocation: VerbInvocation = {
@@ -103,6 +107,7 @@ async function dispatch(argv: readonly string[], environment: LabCliEnvironment)
     attendee: values.attendee as string | undefined,
     params: (values.param as string[] | undefined) ?? [],
     timeoutSeconds: parseTimeout(values.timeout as string | undefined),
+    hours: values.hours === undefined ? undefined : parseHours(values.hours as string),
     flags: new Set(Object.keys(values).filter((name) => values[name] === true)),
     context: environment.createContext(workshop),
     stdout: environment.stdout,
@@ -131,7 +136,7 @@ function checkInvocation(verb: LabVerb, values: ParsedValues, operands: readonly
   }
   const stepOperands = verb.step === 'none' ? 0 : 1;
   if (operands.length > stepOperands) {
-    throw new LabInputError(`lab ${verb.name} takes ${stepOperands === 0 ? 'no arguments' : 'one STEP'}; unexpected: ${operands.slice(stepOperands).join(' ')}.`);
+    throw new LabInputError(`lab ${verb.name} takes ${stepOperands === 0 ? 'no arguments' : 'one STEP'}; unexpected: ${quoteInput(operands.slice(stepOperands).join(' '))}.`);
   }
   if (verb.step === 'required' && operands[0] === undefined) {
     throw new LabInputError(`lab ${verb.name} needs a STEP: a step number or id such as 6, 06 or 06-across-hosts.`);
@@ -142,12 +147,48 @@ function checkInvocation(verb: LabVerb, values: ParsedValues, operands: readonly
   parseTimeout(values.timeout as string | undefined);
   const workshop = (values.workshop as string | undefined) ?? env.CNLAB_WORKSHOP ?? DEFAULT_WORKSHOP_NAME;
   if (!isValidWorkshopName(workshop)) {
-    throw new LabInputError(`Invalid workshop name ${JSON.stringify(workshop)}: allowed is ${WORKSHOP_NAME_RULE}.`);
+    throw new LabInputError(`Invalid workshop name ${quoteInput(workshop)}: allowed is ${WORKSHOP_NAME_RULE}.`);
   }
+  checkNames(values, operands[0]);
   if (verb.changesHosts && values.attendee === undefined && !values.all) {
     throw new LabInputError(`lab ${verb.name} changes hosts: say whose, with --attendee NAME or --all.`);
   }
+  if (verb.options.includes('hours') && values.hours === undefined) {
+    throw new LabInputError(`lab ${verb.name} needs --hours N: how many hours later the expiry should be (1 to ${MAX_EXTEND_HOURS}).`);
+  }
   return workshop;
+}
+
+/**
+ * The names on the command line, checked by their syntax before anything is
+ * asked of AWS (so a typo is exit 2 even without credentials): the attendee,
+ * the STEP (a number or a step id), the names of --param.
+ */
+function checkNames(values: ParsedValues, step: string | undefined): void {
+  const attendee = values.attendee as string | undefined;
+  if (attendee !== undefined && !isValidAttendeeName(attendee)) {
+    throw new LabInputError(`Invalid --attendee ${quoteInput(attendee)}: allowed is ${ATTENDEE_NAME_RULE}.`);
+  }
+  if (step !== undefined && !/^\d{1,2}$/.test(step.trim()) && !(STEP_ID_PATTERN.test(step) && step.length <= MAX_STEP_ID_LENGTH)) {
+    throw new LabInputError(`Invalid STEP ${quoteInput(step)}: allowed is a step number such as 6 or 06, or a step id such as 06-across-hosts.`);
+  }
+  for (const param of (values.param as string[] | undefined) ?? []) {
+    const name = param.includes('=') ? param.slice(0, param.indexOf('=')) : undefined;
+    if (name === undefined || !STEP_PARAMETER_NAME_PATTERN.test(name)) {
+      throw new LabInputError(`Bad --param ${quoteInput(param)}: write NAME=VALUE, NAME in upper case letters, digits and underscores (e.g. TUNNEL_TYPE=vxlan).`);
+    }
+  }
+}
+
+/** Most hours one `lab extend` may add: a week, as the longest lab. */
+export const MAX_EXTEND_HOURS = 168;
+
+function parseHours(text: string): number {
+  const hours = Number(text);
+  if (!/^\d+$/.test(text) || hours < 1 || hours > MAX_EXTEND_HOURS) {
+    throw new LabInputError(`Invalid --hours ${quoteInput(text)}: allowed a whole number of hours from 1 to ${MAX_EXTEND_HOURS}.`);
+  }
+  return hours;
 }
 
 function parseTimeout(text: string | undefined): number {
@@ -156,7 +197,7 @@ function parseTimeout(text: string | undefined): number {
   }
   const seconds = Number(text);
   if (!/^\d+$/.test(text) || seconds < 1 || seconds > MAX_TIMEOUT_SECONDS) {
-    throw new LabInputError(`Invalid --timeout ${JSON.stringify(text)}: allowed a whole number of seconds from 1 to ${MAX_TIMEOUT_SECONDS}.`);
+    throw new LabInputError(`Invalid --timeout ${quoteInput(text)}: allowed a whole number of seconds from 1 to ${MAX_TIMEOUT_SECONDS}.`);
   }
   return seconds;
 }

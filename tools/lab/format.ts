@@ -1,5 +1,6 @@
 import { HostCommandResult, STDERR_LIMIT, STDOUT_LIMIT } from './aws/command-runner';
 import { describeHost, FoundHost } from './aws/host-inventory';
+import { AttendeeStackState, ExtendResult } from './aws/stacks';
 import { CheckCell, CheckGrid, CheckVerdict, HostReadiness, HostStepResult, StepActionReport } from './results';
 
 // Pure text and JSON shaping; nothing here talks to AWS.
@@ -23,8 +24,22 @@ export function formatStepProgress(stepId: string, cells: readonly CheckCell[], 
   return `check ${stepId}: ${parts.join(', ') || 'no attendees'} (${elapsedSeconds} s)`;
 }
 
-/** The `lab hosts` table. */
-export function formatHostsTable(hosts: readonly HostReadiness[]): string {
+/**
+ * Time left until an expiry (the `expires-at` tag, yyyy-mm-ddThh:mm:ssZ):
+ * `2h05m left`, `expired 12m ago`, `never`, or `-` when the host does not say.
+ */
+export function timeLeft(expiresAt: string | undefined, nowMs: number): string {
+  if (expiresAt === undefined || expiresAt === '') return '-';
+  if (expiresAt === 'never') return 'never';
+  const at = Date.parse(expiresAt);
+  if (Number.isNaN(at)) return '-';
+  const minutes = Math.floor(Math.abs(at - nowMs) / 60_000);
+  const text = minutes >= 60 ? `${Math.floor(minutes / 60)}h${String(minutes % 60).padStart(2, '0')}m` : `${minutes}m`;
+  return at > nowMs ? `${text} left` : `expired ${text} ago`;
+}
+
+/** The `lab hosts` table: readiness, and time left until each host's expiry. */
+export function formatHostsTable(hosts: readonly HostReadiness[], nowMs: number): string {
   const rows = hosts.map(({ host, readiness, reason }) => [
     host.attendee,
     host.topology,
@@ -33,9 +48,39 @@ export function formatHostsTable(hosts: readonly HostReadiness[]): string {
     host.privateIp ?? '-',
     host.agentStatus,
     readiness,
+    timeLeft(host.expiresAt, nowMs),
     reason ?? '',
   ]);
-  return formatTable(['ATTENDEE', 'TOPOLOGY', 'INDEX', 'INSTANCE', 'PRIVATE IP', 'AGENT', 'READINESS', 'DETAIL'], rows);
+  return formatTable(['ATTENDEE', 'TOPOLOGY', 'INDEX', 'INSTANCE', 'PRIVATE IP', 'AGENT', 'READINESS', 'EXPIRES', 'DETAIL'], rows);
+}
+
+/** The attendee stacks that need the organiser (a failed deletion or rollback), and what to do. */
+export function formatStacksNeedingAction(stacks: readonly AttendeeStackState[]): string {
+  if (stacks.length === 0) return '';
+  const lines = [`Attendee stacks that need you (${stacks.length}):`];
+  for (const stack of stacks) {
+    lines.push(`  ${stack.attendee ?? '?'}  ${stack.stackName}  ${stack.status}${stack.reason ? `: ${stack.reason}` : ''}`);
+  }
+  lines.push('  Finish with: npx cdk destroy STACK --force (with the deployment\'s -c values), or delete it in the CloudFormation console;',
+    '  its events name what could not be deleted (docs/organiser-runbook.md, "Access and safety").');
+  return lines.join('\n');
+}
+
+/** What `lab extend` did, per attendee, and the hosts that expiry had already stopped. */
+export function formatExtendReport(results: ReadonlyArray<ExtendResult & { attendee: string }>, stopped: readonly FoundHost[], warnings: readonly string[]): string {
+  const rows = results.map((result) => [
+    result.attendee, result.stackName,
+    result.before === undefined ? '-' : result.before === '' ? 'never' : `${result.before}Z`,
+    result.after === undefined ? '-' : `${result.after}Z`,
+    result.ok ? 'OK' : `FAILED: ${result.status}${result.detail ? ` (${result.detail})` : ''}`,
+  ]);
+  const lines = [formatTable(['ATTENDEE', 'STACK', 'EXPIRED AT', 'EXPIRES AT', 'RESULT'], rows)];
+  lines.push('', `${results.filter((result) => result.ok).length} of ${results.length} expiries moved; a later cdk deploy keeps them.`);
+  if (stopped.length > 0) {
+    lines.push(`${stopped.length} host(s) were stopped (by the expiry?); start them again: aws ec2 start-instances --instance-ids ${stopped.map((host) => host.instanceId).join(' ')}`);
+  }
+  warnings.forEach((warning) => lines.push(`warning: ${warning}`));
+  return lines.join('\n');
 }
 
 /** Each host's output, then a summary naming the hosts that failed. */

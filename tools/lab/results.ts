@@ -23,6 +23,8 @@ export interface HostReadiness {
   readonly host: FoundHost;
   readonly readiness: Readiness;
   readonly reason?: string;
+  /** A READY host that lacks something (e.g. `pipework: its download failed ...`): the steps that need it say so. */
+  readonly degraded?: string;
 }
 
 /** What `lab run` or `lab reset` did on every selected host. */

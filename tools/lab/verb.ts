@@ -14,6 +14,8 @@ export interface VerbInvocation {
   /** --param NAME=VALUE strings. */
   readonly params: readonly string[];
   readonly timeoutSeconds: number;
+  /** --hours, checked (1 to 168), when given. */
+  readonly hours?: number;
   /** Boolean options given (--json, --fast, ...). */
   readonly flags: ReadonlySet<string>;
   /** AWS clients and time for this workshop. */

@@ -1,7 +1,9 @@
 // The lab command end to end against a fake AWS account (aws-sdk-client-mock):
 // what is sent where, what is printed, and the exit codes.
 import { SendCommandCommand } from '@aws-sdk/client-ssm';
-import { awsError, DEFAULT_HOSTS, fakeAws, InvocationScript, restoreFakeAws, runLab } from './fixtures';
+import { CancelCommandCommand } from '@aws-sdk/client-ssm';
+import { DescribeStacksCommand, UpdateStackCommand } from '@aws-sdk/client-cloudformation';
+import { attendeeStack, awsError, DEFAULT_HOSTS, fakeAws, InvocationScript, restoreFakeAws, runLab } from './fixtures';
 
 afterEach(restoreFakeAws);
 
@@ -117,7 +119,7 @@ describe('lab run', () => {
     expect(code).toBe(2);
     expect(stderr).toContain('Unknown attendee "carol" in workshop "container-networks": attendees with lab hosts are alice, bob.');
     expect(aws.sent).toHaveLength(0);
-    expect((await runLab(aws, ['run', '1', '--attendee', 'Not Valid'])).stderr).toContain('Invalid attendee name');
+    expect((await runLab(aws, ['run', '1', '--attendee', 'Not Valid'])).stderr).toContain('Invalid --attendee "Not Valid"');
   });
 
   test.each([
@@ -268,7 +270,7 @@ describe('lab hosts', () => {
     const { code, stdout } = await runLab(aws, ['hosts']);
     expect(code).toBe(1);
     const lines = stdout.trim().split('\n');
-    expect(lines[0]).toMatch(/^ATTENDEE\s+TOPOLOGY\s+INDEX\s+INSTANCE\s+PRIVATE IP\s+AGENT\s+READINESS\s+DETAIL$/);
+    expect(lines[0]).toMatch(/^ATTENDEE\s+TOPOLOGY\s+INDEX\s+INSTANCE\s+PRIVATE IP\s+AGENT\s+READINESS\s+EXPIRES\s+DETAIL$/);
     expect(lines.slice(1).map((line) => line.split(/\s+/).slice(0, 7).join(' '))).toEqual([
       'alice single 1 i-alice-single 10.0.1.10 Online READY',
       'alice multi 1 i-alice-multi1 10.0.1.11 Online READY',
@@ -277,7 +279,7 @@ describe('lab hosts', () => {
       'bob multi 1 i-bob-multi1 10.0.2.11 ConnectionLost OFFLINE',
       'bob multi 2 i-bob-multi2 10.0.2.12 Online READY',
     ]);
-    expect(stdout).toContain('NOT READY  NOT READY: provisioning failed at open-vswitch install');
+    expect(stdout).toMatch(/NOT READY  +\d+h\d\dm left  NOT READY: provisioning failed at open-vswitch install/);
     expect(aws.sent).toEqual([expect.objectContaining({ DocumentName: 'AWS-RunShellScript' })]);
     expect(aws.sent[0].InstanceIds).not.toContain('i-bob-multi1');
     expect(aws.sent[0].Parameters?.commands[0]).toContain('test -f /var/lib/container-networks/ready');
@@ -292,5 +294,131 @@ describe('lab hosts', () => {
     expect(report.hosts.map((host: { instanceId: string; readiness: string }) => `${host.instanceId} ${host.readiness}`)).toEqual([
       'i-bob-single ONLINE', 'i-bob-multi1 ONLINE', 'i-bob-multi2 ONLINE',
     ]);
+  });
+});
+
+/** 2026-05-04T15:00:00Z: two hours before the fake stacks expire (FAKE_EXPIRES_AT). */
+const AFTERNOON = Date.parse('2026-05-04T15:00:00Z');
+
+describe('issue 11.8: names are checked before any AWS call (exit 2, even without credentials)', () => {
+  test.each([
+    [['run', '1', '--attendee', 'Bob Smith'], 'Invalid --attendee "Bob Smith": allowed is a lower case letter'],
+    [['reset', '1', '--attendee', `a${'b'.repeat(5000)}`], '(5001 characters): allowed is a lower case letter'],
+    [['check', '--attendee', '../etc'], 'Invalid --attendee "../etc"'],
+    [['run', 'six', '--all'], 'Invalid STEP "six": allowed is a step number such as 6 or 06, or a step id such as 06-across-hosts.'],
+    [['check', '6; rm -rf /'], 'Invalid STEP "6; rm -rf /"'],
+    [['run', '6', '--all', '--param', 'tunnel=vxlan'], 'Bad --param "tunnel=vxlan": write NAME=VALUE, NAME in upper case letters'],
+    [['extend', '--all', '--hours', '0'], 'Invalid --hours "0": allowed a whole number of hours from 1 to 168.'],
+    [['extend', '--all'], 'lab extend needs --hours N'],
+  ])('lab %j', async (argv, message) => {
+    const aws = fakeAws();
+    // Every AWS call fails as it would without credentials: a name error must come first.
+    const noCredentials = awsError('CredentialsProviderError', 'Could not load credentials from any providers');
+    aws.ssm.onAnyCommand().rejects(noCredentials);
+    aws.ec2.onAnyCommand().rejects(noCredentials);
+    aws.cfn.onAnyCommand().rejects(noCredentials);
+    const { code, stderr } = await runLab(aws, argv);
+    expect(code).toBe(2);
+    expect(stderr).toContain(message);
+    expect(stderr.length).toBeLessThan(600);
+    expect([aws.ssm, aws.ec2, aws.cfn].map((client) => client.calls().length)).toEqual([0, 0, 0]);
+  });
+});
+
+describe('issue 11.9: lab under faults', () => {
+  test('--timeout cancels the commands it stops waiting for', async () => {
+    const aws = fakeAws({ invocation: (_, instanceId) => (instanceId === 'i-alice-single' ? { Status: 'InProgress' } : { Status: 'Success', ResponseCode: 0 }) });
+    aws.ssm.on(CancelCommandCommand).resolves({});
+    const { code } = await runLab(aws, ['run', '1', '--all', '--timeout', '30']);
+    expect(code).toBe(1);
+    expect(aws.ssm.commandCalls(CancelCommandCommand).map((call) => call.args[0].input)).toEqual([{ CommandId: 'cmd-1', InstanceIds: ['i-alice-single'] }]);
+  });
+
+  test('a host whose polls stay throttled is UNKNOWN in the grid; the others are graded; exit 1, not 3', async () => {
+    const aws = fakeAws({ invocation: (_, instanceId) => (instanceId === 'i-bob-single' ? awsError('ThrottlingException') : { Status: 'Success', ResponseCode: 0, StandardOutputContent: 'PASS: ok\n' }) });
+    const { code, stdout } = await runLab(aws, ['check', '1', '--json']);
+    expect(code).toBe(1);
+    const report = JSON.parse(stdout);
+    expect(report.grid).toEqual({ alice: { '01-docker-on-the-host': 'PASS' }, bob: { '01-docker-on-the-host': 'UNKNOWN' } });
+    expect(report.summary).toMatchObject({ pass: 1, unknown: 1 });
+    expect(report.results[1].reason).toContain('stayed throttled');
+  });
+});
+
+describe('issue 13.3: lab hosts shows the time left; lab extend moves expiries', () => {
+  test('lab hosts: the EXPIRES column counts down from each host\'s expires-at tag', async () => {
+    const hosts = DEFAULT_HOSTS.map((host) => host.attendee === 'bob' ? { ...host, expiresAt: '2026-05-04T14:30:00Z' } : host);
+    const { stdout } = await runLab(fakeAws({ hosts }), ['hosts', '--fast'], {}, AFTERNOON);
+    const expires = stdout.trim().split('\n').slice(1).map((line) => /(\S+ left|expired \S+ ago)/.exec(line)?.[1]);
+    expect(expires).toEqual(['2h00m left', '2h00m left', '2h00m left', 'expired 30m ago', 'expired 30m ago', 'expired 30m ago']);
+    const json = JSON.parse((await runLab(fakeAws({ hosts }), ['hosts', '--fast', '--json'], {}, AFTERNOON)).stdout);
+    expect(json.hosts[0]).toMatchObject({ expiresAt: '2026-05-04T17:00:00Z', secondsLeft: 7200, timeLeft: '2h00m left' });
+  });
+
+  test('lab extend --attendee: UpdateStack with the deployed template, only ExpiresAt changed, IAM capabilities; waits for UPDATE_COMPLETE', async () => {
+    const aws = fakeAws();
+    const { code, stdout } = await runLab(aws, ['extend', '--attendee', 'alice', '--hours', '2'], {}, AFTERNOON);
+    expect(code).toBe(0);
+    expect(aws.cfn.commandCalls(UpdateStackCommand).map((call) => call.args[0].input)).toEqual([{
+      StackName: 'container-networks-alice',
+      UsePreviousTemplate: true,
+      Parameters: [{ ParameterKey: 'ExpiresAt', ParameterValue: '2026-05-04T19:00:00' }, { ParameterKey: 'BootstrapVersion', UsePreviousValue: true }],
+      Capabilities: ['CAPABILITY_IAM', 'CAPABILITY_NAMED_IAM'],
+    }]);
+    expect(stdout).toMatch(/alice\s+container-networks-alice\s+2026-05-04T17:00:00Z\s+2026-05-04T19:00:00Z\s+OK/);
+    expect(stdout).toContain('1 of 1 expiries moved; a later cdk deploy keeps them.');
+    expect(aws.stacks.find((stack) => stack.StackName === 'container-networks-bob')?.Parameters?.[0].ParameterValue).toBe('2026-05-04T17:00:00');
+  });
+
+  test('lab extend --all: an expiry already past counts from now; a stack that cannot be updated fails that attendee only', async () => {
+    const aws = fakeAws({ stacks: [
+      attendeeStack('alice', { Parameters: [{ ParameterKey: 'ExpiresAt', ParameterValue: '2026-05-04T12:00:00' }] }),
+      attendeeStack('bob', { StackStatus: 'UPDATE_IN_PROGRESS' }),
+    ] });
+    const { code, stdout } = await runLab(aws, ['extend', '--all', '--hours', '1'], {}, AFTERNOON + 30_000);
+    expect(code).toBe(1);
+    expect(aws.cfn.commandCalls(UpdateStackCommand).map((call) => call.args[0].input.Parameters?.[0])).toEqual([
+      { ParameterKey: 'ExpiresAt', ParameterValue: '2026-05-04T16:01:00' },
+    ]);
+    expect(stdout).toContain('FAILED: UPDATE_IN_PROGRESS (the stack cannot be updated in this state)');
+  });
+
+  test('lab extend names the hosts expiry has already stopped, with the command that starts them', async () => {
+    const hosts = DEFAULT_HOSTS.map((host) => host.instanceId === 'i-alice-single' ? { ...host, pingStatus: 'ConnectionLost' } : host);
+    const { stdout } = await runLab(fakeAws({ hosts }), ['extend', '--attendee', 'alice', '--hours', '1'], {}, AFTERNOON);
+    expect(stdout).toContain('1 host(s) were stopped (by the expiry?); start them again: aws ec2 start-instances --instance-ids i-alice-single');
+  });
+});
+
+describe('issue 11.4: lab hosts shows attendee stacks a deletion left in DELETE_FAILED', () => {
+  test('with hosts: listed below the table, exit 1', async () => {
+    const aws = fakeAws({ stacks: [attendeeStack('alice'), attendeeStack('bob'),
+      attendeeStack('carol', { StackStatus: 'DELETE_FAILED', StackStatusReason: 'The following resource(s) failed to delete: [AccessGroup8B65D982].' }),
+      { StackName: 'someone-else', StackStatus: 'DELETE_FAILED', Tags: [{ Key: 'workshop', Value: 'other' }, { Key: 'attendee', Value: 'x' }] }] });
+    const { code, stdout } = await runLab(aws, ['hosts', '--fast']);
+    expect(code).toBe(1);
+    expect(stdout).toContain('Attendee stacks that need you (1):\n  carol  container-networks-carol  DELETE_FAILED: The following resource(s) failed to delete: [AccessGroup8B65D982].');
+    expect(stdout).not.toContain('someone-else');
+    expect(aws.cfn.commandCalls(DescribeStacksCommand)).toHaveLength(1);
+  });
+
+  test('with no host left at all: the stack is still shown (not "no lab hosts", exit 2)', async () => {
+    const aws = fakeAws({ hosts: [], stacks: [attendeeStack('carol', { StackStatus: 'DELETE_FAILED' })] });
+    const { code, stdout } = await runLab(aws, ['hosts', '--json']);
+    expect(code).toBe(1);
+    expect(JSON.parse(stdout)).toMatchObject({ hosts: [], stacksNeedingAction: [{ attendee: 'carol', stackName: 'container-networks-carol', status: 'DELETE_FAILED' }] });
+  });
+});
+
+describe('issue 11.5: a degraded host is ready and says what it lacks', () => {
+  test('lab hosts: READY, the detail says degraded, and a line sums them up', async () => {
+    const aws = fakeAws({
+      invocation: (_, instanceId) => ({ Status: 'Success', ResponseCode: 0, StandardOutputContent: instanceId === 'i-bob-single'
+        ? 'READY since 2026-05-04T08:20:00Z, degraded: pipework: its download from GitHub failed 5 times\n' : 'READY since 2026-05-04T08:20:00Z\n' }),
+    });
+    const { code, stdout } = await runLab(aws, ['hosts', '--attendee', 'bob']);
+    expect(code).toBe(0);
+    expect(stdout).toContain('1 host(s) ready but degraded (the steps that need what is missing say so): bob single#1: pipework: its download from GitHub failed 5 times');
+    expect(aws.sent[0].Parameters?.commands[0]).toContain("printf ', degraded: %s' \"$(paste -sd ';' /var/lib/container-networks/degraded)\"");
   });
 });

@@ -1,5 +1,6 @@
 // Shared fakes for the lab command tests (test/ops*.test.ts): a fake AWS
 // account with two attendees, a fake clock, and a CLI environment that records output.
+import { CloudFormationClient, DescribeStacksCommand, Stack as CfnStack, UpdateStackCommand } from '@aws-sdk/client-cloudformation';
 import { DescribeInstancesCommand, EC2Client, Instance } from '@aws-sdk/client-ec2';
 import {
   DescribeInstanceInformationCommand,
@@ -23,6 +24,31 @@ export interface FakeHost {
   readonly hostIndex: number;
   readonly privateIp: string;
   readonly pingStatus?: string;
+  /** Tag expires-at; undefined: '2026-05-04T17:00:00Z'; null: no tag. */
+  readonly expiresAt?: string | null;
+}
+
+/** The default expiry of the fake attendee stacks (their ExpiresAt parameter, the hosts' expires-at tag). */
+export const FAKE_EXPIRES_AT = '2026-05-04T17:00:00';
+
+/** A CloudFormation stack of the fake account. */
+export interface FakeStack {
+  readonly StackName: string;
+  StackStatus: string;
+  StackStatusReason?: string;
+  Parameters?: Array<{ ParameterKey: string; ParameterValue: string }>;
+  readonly Tags?: Array<{ Key: string; Value: string }>;
+}
+
+/** An attendee stack as the CDK app deploys it. */
+export function attendeeStack(attendee: string, overrides: Partial<FakeStack> = {}): FakeStack {
+  return {
+    StackName: `${WORKSHOP}-${attendee}`,
+    StackStatus: 'CREATE_COMPLETE',
+    Parameters: [{ ParameterKey: 'ExpiresAt', ParameterValue: FAKE_EXPIRES_AT }, { ParameterKey: 'BootstrapVersion', ParameterValue: '/cdk-bootstrap/hnb659fds/version' }],
+    Tags: [{ Key: 'workshop', Value: WORKSHOP }, { Key: 'attendee', Value: attendee }],
+    ...overrides,
+  };
 }
 
 /** alice and bob, each with a single host and two multi hosts; EC2 lists multi#2 before multi#1. */
@@ -66,6 +92,8 @@ export function instanceOf(host: FakeHost): Instance {
       { Key: 'attendee', Value: host.attendee },
       { Key: 'cnlab:topology', Value: host.topology },
       { Key: 'cnlab:host-index', Value: String(host.hostIndex) },
+      { Key: 'aws:cloudformation:stack-name', Value: `${WORKSHOP}-${host.attendee}` },
+      ...(host.expiresAt === null ? [] : [{ Key: 'expires-at', Value: host.expiresAt ?? `${FAKE_EXPIRES_AT}Z` }]),
     ],
   };
 }
@@ -76,6 +104,9 @@ export type InvocationScript = (commandId: string, instanceId: string, documentN
 export interface FakeAws {
   readonly ssm: AwsClientStub<SSMClient>;
   readonly ec2: AwsClientStub<EC2Client>;
+  readonly cfn: AwsClientStub<CloudFormationClient>;
+  /** The account's stacks (UpdateStack changes them). */
+  readonly stacks: FakeStack[];
   /** SendCommand inputs, in call order. */
   readonly sent: Array<{ DocumentName?: string; InstanceIds?: string[]; Parameters?: Record<string, string[]>; commandId: string }>;
 }
@@ -87,12 +118,15 @@ export function restoreFakeAws(): void {
   activeStubs.splice(0).forEach((stub) => stub.restore());
 }
 
-export function fakeAws(options: { hosts?: readonly FakeHost[]; steps?: readonly FakeStep[]; invocation?: InvocationScript } = {}): FakeAws {
+export function fakeAws(options: { hosts?: readonly FakeHost[]; steps?: readonly FakeStep[]; invocation?: InvocationScript; stacks?: FakeStack[] } = {}): FakeAws {
   const hosts = options.hosts ?? DEFAULT_HOSTS;
   const steps = options.steps ?? DEFAULT_STEPS;
+  const stacks = options.stacks ?? [...new Set(hosts.map((host) => host.attendee))].map((attendee) => attendeeStack(attendee));
   const ssm = mockClient(SSMClient);
   const ec2 = mockClient(EC2Client);
-  activeStubs.push(ssm, ec2);
+  const cfn = mockClient(CloudFormationClient);
+  activeStubs.push(ssm, ec2, cfn);
+  fakeCloudFormation(cfn, stacks);
   const sent: FakeAws['sent'] = [];
 
   ec2.on(DescribeInstancesCommand).callsFake((input: { Filters?: Array<{ Name?: string; Values?: string[] }> }) => {
@@ -144,7 +178,39 @@ export function fakeAws(options: { hosts?: readonly FakeHost[]; steps?: readonly
     }
     return { CommandId: input.CommandId, InstanceId: input.InstanceId, StandardOutputContent: '', StandardErrorContent: '', ...answer };
   });
-  return { ssm, ec2, sent };
+  return { ssm, ec2, cfn, stacks, sent };
+}
+
+/**
+ * CloudFormation of the fake account: DescribeStacks (one or all), and UpdateStack, which takes the new
+ * parameter values and is UPDATE_IN_PROGRESS on the next DescribeStacks, UPDATE_COMPLETE on the one after.
+ */
+function fakeCloudFormation(cfn: AwsClientStub<CloudFormationClient>, stacks: FakeStack[]): void {
+  const updating = new Map<string, number>();
+  cfn.on(DescribeStacksCommand).callsFake((input: { StackName?: string }) => {
+    const found = input.StackName === undefined ? stacks : stacks.filter((stack) => stack.StackName === input.StackName);
+    if (found.length === 0) {
+      throw Object.assign(new Error(`Stack with id ${input.StackName} does not exist`), { name: 'ValidationError' });
+    }
+    for (const stack of found) {
+      const left = updating.get(stack.StackName);
+      if (left !== undefined) {
+        stack.StackStatus = left > 0 ? 'UPDATE_IN_PROGRESS' : 'UPDATE_COMPLETE';
+        if (left > 0) updating.set(stack.StackName, left - 1); else updating.delete(stack.StackName);
+      }
+    }
+    return { Stacks: found.map((stack) => ({ ...stack, CreationTime: new Date(0) }) as CfnStack) };
+  });
+  cfn.on(UpdateStackCommand).callsFake((input: { StackName: string; Parameters?: Array<{ ParameterKey: string; ParameterValue?: string; UsePreviousValue?: boolean }> }) => {
+    const stack = stacks.find((candidate) => candidate.StackName === input.StackName);
+    if (!stack) throw Object.assign(new Error('does not exist'), { name: 'ValidationError' });
+    stack.Parameters = (stack.Parameters ?? []).map((parameter) => {
+      const given = input.Parameters?.find((candidate) => candidate.ParameterKey === parameter.ParameterKey);
+      return given && !given.UsePreviousValue && given.ParameterValue !== undefined ? { ...parameter, ParameterValue: given.ParameterValue } : parameter;
+    });
+    updating.set(stack.StackName, 1);
+    return { StackId: `arn:aws:cloudformation:us-east-1:123456789012:stack/${stack.StackName}/1` };
+  });
 }
 
 /** An AWS SDK style error. */
@@ -152,9 +218,9 @@ export function awsError(name: string, message = name): Error {
   return Object.assign(new Error(message), { name, $metadata: {} });
 }
 
-/** A context on a fake clock: sleeping advances time at once. The clients are the ones {@link fakeAws} stubs. */
-export function fakeContext(progress: string[] = []): LabContext & { sleeps: number[]; clock: { now: number } } {
-  const clock = { now: 0 };
+/** A context on a fake clock (from `startMs`): sleeping advances time at once. The clients are the ones {@link fakeAws} stubs. */
+export function fakeContext(progress: string[] = [], startMs = 0): LabContext & { sleeps: number[]; clock: { now: number } } {
+  const clock = { now: startMs };
   const sleeps: number[] = [];
   const sleep = async (milliseconds: number): Promise<void> => {
     sleeps.push(milliseconds);
@@ -163,6 +229,7 @@ export function fakeContext(progress: string[] = []): LabContext & { sleeps: num
   return {
     ssm: new SSMClient({ region: 'us-east-1' }),
     ec2: new EC2Client({ region: 'us-east-1' }),
+    cfn: new CloudFormationClient({ region: 'us-east-1' }),
     workshop: WORKSHOP,
     sleep,
     now: () => clock.now,
@@ -179,12 +246,12 @@ export interface CliRun {
   readonly stderr: string;
 }
 
-/** Runs the lab command against fake AWS; the context's workshop follows --workshop. */
-export async function runLab(_aws: FakeAws, argv: readonly string[], extra: Partial<LabCliEnvironment> = {}): Promise<CliRun> {
+/** Runs the lab command against fake AWS (its clock at `startMs`); the context's workshop follows --workshop. */
+export async function runLab(_aws: FakeAws, argv: readonly string[], extra: Partial<LabCliEnvironment> = {}, startMs = 0): Promise<CliRun> {
   let stdout = '';
   const stderr: string[] = [];
   const code = await runLabCli(argv, {
-    createContext: (workshop) => ({ ...fakeContext(stderr), workshop }),
+    createContext: (workshop) => ({ ...fakeContext(stderr, startMs), workshop }),
     stdout: (text) => { stdout += text; },
     stderr: (line) => stderr.push(line),
     env: {},

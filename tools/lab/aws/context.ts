@@ -1,3 +1,4 @@
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { BackoffOptions, Clock, realClock, realSleep, Sleep } from './retry';
@@ -6,6 +7,8 @@ import { BackoffOptions, Clock, realClock, realSleep, Sleep } from './retry';
 export interface LabContext {
   readonly ssm: SSMClient;
   readonly ec2: EC2Client;
+  /** The attendee stacks: their expiry parameter (lab extend), and stacks a deletion left behind (lab hosts). */
+  readonly cfn: CloudFormationClient;
   /** Workshop name: value of the hosts' `workshop` tag and prefix of the document names. */
   readonly workshop: string;
   readonly sleep: Sleep;
@@ -21,12 +24,12 @@ export interface LabContext {
  * AWS_ENDPOINT_URL, ...). The SDK retries throttled calls itself, adaptively;
  * AWS_MAX_ATTEMPTS and AWS_RETRY_MODE still override that when set.
  */
-export function createAwsClients(): { ssm: SSMClient; ec2: EC2Client } {
+export function createAwsClients(): { ssm: SSMClient; ec2: EC2Client; cfn: CloudFormationClient } {
   const retry = {
     ...(process.env.AWS_MAX_ATTEMPTS ? {} : { maxAttempts: 8 }),
     ...(process.env.AWS_RETRY_MODE ? {} : { retryMode: 'adaptive' }),
   };
-  return { ssm: new SSMClient(retry), ec2: new EC2Client(retry) };
+  return { ssm: new SSMClient(retry), ec2: new EC2Client(retry), cfn: new CloudFormationClient(retry) };
 }
 
 /** A context with real clients, real time and progress on stderr. */

@@ -1,6 +1,6 @@
 import { DescribeInstancesCommand, DescribeInstancesCommandOutput, Instance } from '@aws-sdk/client-ec2';
 import { DescribeInstanceInformationCommand, DescribeInstanceInformationCommandOutput } from '@aws-sdk/client-ssm';
-import { ATTENDEE_NAME_RULE, isTopologyKind, isValidAttendeeName, LAB_TAGS, TopologyKind, TOPOLOGY_KINDS } from '../../../lib/contract';
+import { ATTENDEE_NAME_RULE, isTopologyKind, isValidAttendeeName, LAB_TAGS, quoteInput, TopologyKind, TOPOLOGY_KINDS } from '../../../lib/contract';
 import { LabInputError } from '../errors';
 import { LabContext } from './context';
 import { withBackoff } from './retry';
@@ -19,6 +19,10 @@ export interface FoundHost {
   readonly privateIp?: string;
   /** EC2 state: pending, running, stopping, stopped. */
   readonly instanceState: string;
+  /** The stack that made it (CloudFormation's tag aws:cloudformation:stack-name), when known. */
+  readonly stackName?: string;
+  /** When its lab expires (tag expires-at, UTC yyyy-mm-ddThh:mm:ssZ), when it says. */
+  readonly expiresAt?: string;
   /**
    * SSM agent PingStatus (Online, ConnectionLost, Inactive); NotRegistered when
    * SSM does not know the instance; {@link AGENT_STATUS_NOT_REPORTED} when the
@@ -48,7 +52,12 @@ export function describeHost(host: FoundHost): string {
 export interface HostSelection {
   /** One attendee, or every attendee of the workshop when undefined. */
   readonly attendee?: string;
+  /** Return an empty inventory, instead of an error naming the workshops there are, when the workshop has no hosts. */
+  readonly allowNone?: boolean;
 }
+
+/** The tag CloudFormation puts on every instance it creates: the stack's name. */
+export const STACK_NAME_TAG = 'aws:cloudformation:stack-name';
 
 /** The hosts found, and problems with tags that made some instances unusable. */
 export interface HostInventory {
@@ -73,7 +82,7 @@ const LIVE_INSTANCE_STATES = ['pending', 'running', 'stopping', 'stopped'];
  */
 export async function discoverLabHosts(context: LabContext, selection: HostSelection = {}): Promise<HostInventory> {
   if (selection.attendee !== undefined && !isValidAttendeeName(selection.attendee)) {
-    throw new LabInputError(`Invalid attendee name ${JSON.stringify(selection.attendee)}: allowed is ${ATTENDEE_NAME_RULE}.`);
+    throw new LabInputError(`Invalid attendee name ${quoteInput(selection.attendee)}: allowed is ${ATTENDEE_NAME_RULE}.`);
   }
   const warnings: string[] = [];
   const tagged = await describeTaggedInstances(context, [
@@ -81,6 +90,9 @@ export async function discoverLabHosts(context: LabContext, selection: HostSelec
     { Name: 'tag-key', Values: [HOST_TAGS.topology] },
   ]);
   if (tagged.length === 0) {
+    if (selection.allowNone && selection.attendee === undefined) {
+      return { hosts: [], attendees: [], warnings };
+    }
     throw new LabInputError(await noHostsMessage(context));
   }
   const allHosts = tagged.flatMap((instance) => {
@@ -94,7 +106,7 @@ export async function discoverLabHosts(context: LabContext, selection: HostSelec
   const attendees = [...new Set(allHosts.map((host) => host.attendee))].sort();
   if (selection.attendee !== undefined && !attendees.includes(selection.attendee)) {
     throw new LabInputError(
-      `Unknown attendee ${JSON.stringify(selection.attendee)} in workshop ${JSON.stringify(context.workshop)}: ` +
+      `Unknown attendee ${quoteInput(selection.attendee)} in workshop ${JSON.stringify(context.workshop)}: ` +
       `attendees with lab hosts are ${attendees.join(', ') || '(none)'}.`,
     );
   }
@@ -173,6 +185,8 @@ function parseHostTags(instance: Instance): Omit<FoundHost, 'agentStatus'> | str
     hostIndex,
     privateIp: instance.PrivateIpAddress,
     instanceState: instance.State?.Name ?? 'unknown',
+    stackName: tagValue(instance, STACK_NAME_TAG),
+    expiresAt: tagValue(instance, HOST_TAGS.expiresAt),
   };
 }
 
