@@ -21,8 +21,15 @@ if docker image inspect "$BASE_IMAGE" >/dev/null 2>&1; then
   say "base image $BASE_IMAGE already present"
 else
   say "docker pull $BASE_IMAGE"
-  docker pull "$BASE_IMAGE"
+  # Docker Hub rate-limits and times out on a busy morning: try again, waiting longer each time.
+  retry_backoff 5 10 docker pull "$BASE_IMAGE"
 fi
+
+# build_image IMAGE HASH DIR LOG: one build, its output appended to LOG.
+build_image() {
+  printf '=== docker build at %s ===\n' "$(date -u +%H:%M:%S)" >>"$4"
+  docker build --label "$CONTEXT_LABEL=$2" -t "$1" "$3" >>"$4" 2>&1
+}
 
 mkdir -p "$LOG_DIR"
 built=0
@@ -39,8 +46,10 @@ for dir in "$CNLAB_HOME"/images/*/; do
     continue
   fi
   say "building $image from $dir (log: $log)"
-  # Unchanged layers come from Docker's build cache.
-  if ! docker build --label "$CONTEXT_LABEL=$hash" -t "$image" "$dir" >"$log" 2>&1; then
+  : >"$log"
+  # Unchanged layers come from Docker's build cache, so a try after a failed
+  # download (apt inside the build) starts where the last one stopped.
+  if ! retry_backoff 3 20 build_image "$image" "$hash" "$dir" "$log"; then
     echo "building $image failed; last lines of $log:" >&2
     tail -n 30 "$log" >&2
     exit 1

@@ -6,9 +6,12 @@ set -euo pipefail
 
 # Output: one line per phase, e.g.
 #   [provision] docker-engine install: OK (14 s)
+#   [provision] pipework install: DEGRADED (151 s): its download from GitHub failed 5 time(s) ...
 # On failure the phase name ("docker-engine install", "open-vswitch check")
 # goes to $CNLAB_FAILED_STEP_FILE, for user data to put in the cfn-signal
-# reason, and the script exits non-zero. Safe to run again at any time.
+# reason, and the script exits non-zero. A component that could not do its
+# part but lets the host be ready without it (lab.sh: mark_degraded) makes
+# its phases DEGRADED, not OK; the host is still ready. Safe to run again at any time.
 
 STATE_DIR=/var/lib/container-networks
 FAILED_STEP_FILE=${CNLAB_FAILED_STEP_FILE:-$STATE_DIR/failed-step}
@@ -16,7 +19,7 @@ READY_FILE=$STATE_DIR/ready
 ORDER_FILE=$CNLAB_HOME/components/order
 
 mkdir -p "$STATE_DIR" "$(dirname "$FAILED_STEP_FILE")"
-rm -f "$READY_FILE" "$FAILED_STEP_FILE"
+rm -f "$READY_FILE" "$FAILED_STEP_FILE" "$CNLAB_DEGRADED_FILE"
 
 log() {
   printf '[provision] %s\n' "$*"
@@ -24,7 +27,7 @@ log() {
 
 # phase NAME SCRIPT: run one component script; stop everything if it fails.
 phase() {
-  local name=$1 script=$2 start=$SECONDS rc=0
+  local name=$1 script=$2 start=$SECONDS rc=0 why
   log "$name: start"
   bash "$script" || rc=$?
   if [ "$rc" -ne 0 ]; then
@@ -32,7 +35,11 @@ phase() {
     printf '%s\n' "$name" >"$FAILED_STEP_FILE"
     exit 1
   fi
-  log "$name: OK ($((SECONDS - start)) s)"
+  if why=$(degraded_reason "${name%% *}"); then
+    log "$name: DEGRADED ($((SECONDS - start)) s): $why"
+  else
+    log "$name: OK ($((SECONDS - start)) s)"
+  fi
 }
 
 if [ ! -f "$ORDER_FILE" ]; then
@@ -71,3 +78,6 @@ done
 
 date -u +%Y-%m-%dT%H:%M:%SZ >"$READY_FILE"
 log "all components installed and checked in $((SECONDS - total_start)) s; wrote $READY_FILE"
+if [ -s "$CNLAB_DEGRADED_FILE" ]; then
+  log "ready, but degraded (see $CNLAB_DEGRADED_FILE): $(paste -sd ';' "$CNLAB_DEGRADED_FILE")"
+fi

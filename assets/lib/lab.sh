@@ -85,6 +85,28 @@ retry() {
   retry_every 1 "$@"
 }
 
+# retry_backoff TIMES FIRST_WAIT COMMAND...: run COMMAND until it succeeds, at
+# most TIMES times. The wait between tries starts at FIRST_WAIT seconds and
+# doubles (5 minutes at most), plus a random part of up to half of it, so that
+# hundreds of hosts that failed together (a package mirror or Docker Hub busy
+# on a workshop morning) do not all try again in the same second. For
+# downloads: apt, docker pull and build, pipework.
+retry_backoff() {
+  local times=$1 wait=$2 n=1 pause
+  shift 2
+  until "$@"; do
+    if [ "$n" -ge "$times" ]; then
+      say "failed $n times, giving up: $*"
+      return 1
+    fi
+    pause=$((wait + RANDOM % (wait / 2 + 1)))
+    say "try $n of $times failed; next try in ${pause} s: $*"
+    sleep "$pause"
+    n=$((n + 1))
+    wait=$((wait * 2 > 300 ? 300 : wait * 2))
+  done
+}
+
 # retry_every SECONDS TIMES COMMAND...: like retry, with SECONDS between tries.
 retry_every() {
   local pause=$1 times=$2 n=1
@@ -148,16 +170,39 @@ apt_install() {
   fi
   if [ -z "$(find "$stamp" -mmin -60 2>/dev/null)" ]; then
     say "apt-get update"
-    # At first boot apt's own timers may hold the package lists for a while;
-    # DPkg::Lock::Timeout covers only the dpkg lock, so try again.
-    retry_every 10 30 apt-get -o DPkg::Lock::Timeout=300 update -q
+    # A busy or failing mirror, or (at first boot) apt's own timers holding
+    # the package lists (DPkg::Lock::Timeout covers only the dpkg lock): try
+    # again, waiting longer each time (about 10 minutes in all).
+    retry_backoff 7 10 apt-get -o DPkg::Lock::Timeout=300 update -q
     mkdir -p "${stamp%/*}" && touch "$stamp"
   fi
   say "installing: ${missing[*]}"
-  # NEEDRESTART_SUSPEND: Ubuntu's needrestart must not restart services mid-install
-  DEBIAN_FRONTEND=noninteractive NEEDRESTART_SUSPEND=1 \
+  # NEEDRESTART_SUSPEND: Ubuntu's needrestart must not restart services mid-install.
+  # A download that fails half way is tried again (what was fetched stays in apt's cache).
+  retry_backoff 4 15 env DEBIAN_FRONTEND=noninteractive NEEDRESTART_SUSPEND=1 \
     apt-get -o DPkg::Lock::Timeout=300 install -y -q \
     --no-install-recommends "${missing[@]}"
+}
+
+# Degraded: a component that could not do its part (only third-party
+# downloads: pipework from GitHub) lets the host be ready without it, and says
+# so in this file, one line "<component>: <why>" each. `lab hosts` and the
+# readiness signal show it; the steps that need the component say it is
+# unavailable.
+: "${CNLAB_DEGRADED_FILE:=/var/lib/container-networks/degraded}"
+export CNLAB_DEGRADED_FILE
+
+# mark_degraded COMPONENT WHY: record that COMPONENT is missing on this host, and why.
+mark_degraded() {
+  mkdir -p "${CNLAB_DEGRADED_FILE%/*}"
+  printf '%s: %s\n' "$1" "$2" >>"$CNLAB_DEGRADED_FILE"
+  say "DEGRADED: $1: $2"
+}
+
+# degraded_reason COMPONENT: print why COMPONENT is missing; false when it is not.
+degraded_reason() {
+  [ -f "$CNLAB_DEGRADED_FILE" ] || return 1
+  awk -v name="$1: " 'index($0, name) == 1 { print substr($0, length(name) + 1); found = 1 } END { exit !found }' "$CNLAB_DEGRADED_FILE"
 }
 
 # userspace_datapath_fixup CONTAINER IFACE: only with the userspace datapath

@@ -39,6 +39,11 @@ export class HostComponent {
     return HostComponent.builtIn('lab-tools', 'Tools the labs use: iproute2, tcpdump, jq, curl and friends');
   }
 
+  /** The login banner with the lab's expiry time, and warnings to every terminal 30 and 10 minutes before it. */
+  public static expiryNotice(): HostComponent {
+    return HostComponent.builtIn('expiry-notice', 'Login banner with the expiry time; warnings 30 and 10 minutes before it');
+  }
+
   /** Docker Engine with the Compose v2 plugin. */
   public static dockerEngine(): HostComponent {
     return HostComponent.builtIn('docker-engine', 'Docker Engine and the docker compose plugin');
@@ -63,6 +68,7 @@ export class HostComponent {
   public static defaults(): HostComponent[] {
     return [
       HostComponent.labTools(),
+      HostComponent.expiryNotice(),
       HostComponent.dockerEngine(),
       HostComponent.openVSwitch(),
       HostComponent.pipework(),

@@ -1,5 +1,5 @@
 import * as fs from 'fs';
-import { Aws, Duration, Lazy, Resource, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Aws, CfnWaitCondition, CfnWaitConditionHandle, Duration, Lazy, Resource, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
@@ -44,7 +44,7 @@ export interface LabHostProps {
   readonly instanceType?: ec2.InstanceType;
   /**
    * Host software, installed in this order.
-   * @default HostComponent.defaults(): lab-tools, docker-engine, open-vswitch, pipework, lab-images
+   * @default HostComponent.defaults(): lab-tools, expiry-notice, docker-engine, open-vswitch, pipework, lab-images
    */
   readonly components?: readonly HostComponent[];
   /**
@@ -87,7 +87,8 @@ export interface LabHostProps {
   readonly imagesDirectory?: string;
   /**
    * User data template with @@STACK_NAME@@, @@LOGICAL_ID@@, @@INIT_RESOURCE@@, @@REGION@@,
-   * @@CONFIGSETS@@ and @@HOST_OS@@ placeholders (see assets/host/user-data.sh).
+   * @@CONFIGSETS@@, @@HOST_OS@@ and @@WAIT_HANDLE@@ placeholders (see assets/host/user-data.sh);
+   * with @@WAIT_HANDLE@@ the host also gets a wait condition, whose handle URL it signals with its reason.
    * @default - the package's assets/host/user-data.sh
    */
   readonly userDataFile?: string;
@@ -233,12 +234,16 @@ export class LabHost extends Resource implements ec2.IInstance {
     const logicalId = Lazy.string({ produce: () => stack.getLogicalId(cfnInstance!) });
     const componentNames = settings.components.map((component) => component.name);
     const sharedFilesResource = userDataTemplate.sharedFiles ? LabHostFiles.forFiles(this, componentNames, files) : undefined;
+    // The way a failing host's reason (phase and log tail) reaches CloudFormation: cfn-signal to a wait
+    // condition handle carries it; the creation policy's signal (SignalResource) carries none.
+    const waitHandle = userDataTemplate.waitHandle ? new CfnWaitConditionHandle(this, 'ReadinessHandle') : undefined;
     const userData = ec2.UserData.custom(fillPlaceholders(userDataTemplate.text, {
       ...userDataTemplate.fixedValues,
       STACK_NAME: Aws.STACK_NAME,
       LOGICAL_ID: logicalId,
       INIT_RESOURCE: sharedFilesResource?.logicalId ?? logicalId,
       REGION: Aws.REGION,
+      WAIT_HANDLE: waitHandle?.ref,
     }));
 
     const instance = new ec2.Instance(this, 'Resource', {
@@ -269,6 +274,12 @@ export class LabHost extends Resource implements ec2.IInstance {
       cfnInstance.addMetadata('AWS::CloudFormation::Init', renderInitMetadata(files));
     }
     this.configureInstance(instance, cfnInstance, settings.readinessTimeout);
+    if (waitHandle) {
+      const readiness = new CfnWaitCondition(this, 'Readiness', {
+        handle: waitHandle.ref, count: 1, timeout: String(settings.readinessTimeout.toSeconds()),
+      });
+      readiness.addResourceDependency(cfnInstance);
+    }
     return instance;
   }
 
@@ -418,6 +429,8 @@ interface UserDataTemplate {
   readonly longestBytes: number;
   /** Whether it takes @@INIT_RESOURCE@@, so the files can live in one shared resource. */
   readonly sharedFiles: boolean;
+  /** Whether it takes @@WAIT_HANDLE@@, so it can tell CloudFormation why it failed (a wait condition). */
+  readonly waitHandle: boolean;
 }
 
 /** The user data template, whether it takes the shared files resource, and its size with the longest deploy-time values. */
@@ -432,5 +445,6 @@ function readUserDataTemplate(where: string, userDataFileProp: string | undefine
   if (longestBytes > USER_DATA_LIMIT) {
     throw new Error(`LabHost ${where}: the user data is ${longestBytes} bytes with the longest stack name, logical id and region; EC2 allows ${USER_DATA_LIMIT}. Shorten ${userDataFile}.`);
   }
-  return { text, fixedValues, longestBytes, sharedFiles: placeholdersIn(text).includes('INIT_RESOURCE') };
+  const placeholders = placeholdersIn(text);
+  return { text, fixedValues, longestBytes, sharedFiles: placeholders.includes('INIT_RESOURCE'), waitHandle: placeholders.includes('WAIT_HANDLE') };
 }

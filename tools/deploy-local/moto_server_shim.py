@@ -1,7 +1,8 @@
-"""moto_server for `npm run deploy:local`, with two emulator bugs fixed.
+"""moto_server for `npm run deploy:local`, with five emulator gaps filled.
 
 Runs moto's own server entry point (the `moto_server` command: same
-arguments), after two fixes in moto's SSM model:
+arguments), after two fixes in moto's SSM model and three in its
+CloudFormation:
 
   1. AWS::SSM::Document created by CloudFormation with Content given as a JSON
   object: moto 5.2 keeps the object and answers GetDocument with Content as
@@ -15,6 +16,25 @@ arguments), after two fixes in moto's SSM model:
   hosts it was never sent to. The shim adds target instances only when
   Targets are given, as SSM does.
 
+  3. AWS::EC2::KeyPair: moto 5.2 has EC2 key pairs but no CloudFormation
+  resource for them, so it skips the resource, and a template that reads its
+  KeyPairId (Fn::GetAtt) fails to deploy. The shim adds the resource: it
+  creates the key pair through moto's EC2 (Ref: its name; KeyPairId,
+  KeyFingerprint) and deletes it with the stack. Every attendee stack has a
+  key pair (SSH on or off).
+
+  4. UpdateStack with UsePreviousValue for a parameter the stack was created
+  with its default (the CDK's BootstrapVersion): moto 5.2 remembers only the
+  parameters given at creation and fails with a KeyError (an HTML error
+  page). CloudFormation knows every parameter's value; the shim lets such a
+  parameter take its default again, which is the value it had. `lab extend`
+  updates a stack this way.
+
+  5. An update of an AWS::EC2::Instance whose tags change: moto 5.2 has no
+  update for instances, so the instance drops out of the stack and the next
+  DescribeStacks fails on the outputs that name it. On AWS a tag change
+  updates the instance in place; so does the shim (the tags, nothing else).
+
 Nothing about the templates or the app changes; these only make the
 emulator answer like AWS. See docs/deploy-local.md.
 """
@@ -23,7 +43,11 @@ import json
 import sys
 
 import moto
+import moto.cloudformation.models as cloudformation_models
 import moto.ssm.models as ssm_models
+from moto.core.common_models import CloudFormationModel
+import moto.ec2.models.instances as ec2_instances
+from moto.ec2.models import ec2_backends
 from moto.server import main
 
 _document_init = ssm_models.Document.__init__
@@ -49,6 +73,78 @@ def _instance_ids_from_given_targets_only(self):
 
 ssm_models.Command._get_instance_ids_from_targets = _instance_ids_from_given_targets_only
 
+_resolve_update_parameters = cloudformation_models.CloudFormationBackend._resolve_update_parameters
+
+
+def _resolve_update_parameters_known_only(self, instance, incoming_params):
+    known = [parameter for parameter in incoming_params
+             if not parameter.get("UsePreviousValue", False) or parameter["ParameterKey"] in instance.parameters]
+    return _resolve_update_parameters(self, instance, known)
+
+
+cloudformation_models.CloudFormationBackend._resolve_update_parameters = _resolve_update_parameters_known_only
+
+
+
+class _KeyPairResource(CloudFormationModel):
+    """AWS::EC2::KeyPair, on moto's EC2 key pairs (fix 3)."""
+
+    # moto files every model under the service its module names (moto.<service>...).
+    __module__ = "moto.ec2.cnlab_key_pair"
+
+    def __init__(self, key_pair, account_id, region_name):
+        self.key_pair = key_pair
+        self.account_id = account_id
+        self.region_name = region_name
+
+    @staticmethod
+    def cloudformation_name_type():
+        return "KeyName"
+
+    @staticmethod
+    def cloudformation_type():
+        return "AWS::EC2::KeyPair"
+
+    @classmethod
+    def has_cfn_attr(cls, attr):
+        return attr in ("KeyPairId", "KeyFingerprint")
+
+    @classmethod
+    def create_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
+        properties = cloudformation_json.get("Properties", {})
+        tags = {tag["Key"]: tag["Value"] for tag in properties.get("Tags", [])}
+        backend = ec2_backends[account_id][region_name]
+        key_pair = backend.create_key_pair(properties.get("KeyName", resource_name), properties.get("KeyType", "rsa"), tags)
+        return cls(key_pair, account_id, region_name)
+
+    @classmethod
+    def delete_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name):
+        ec2_backends[account_id][region_name].delete_key_pair(cloudformation_json.get("Properties", {}).get("KeyName", resource_name))
+
+    def delete(self, account_id, region_name):
+        ec2_backends[account_id][region_name].delete_key_pair(self.key_pair.key_name)
+
+    @property
+    def physical_resource_id(self):
+        return self.key_pair.key_name
+
+    def get_cfn_attribute(self, attribute_name):
+        if attribute_name == "KeyPairId":
+            return self.key_pair.id
+        if attribute_name == "KeyFingerprint":
+            return self.key_pair.key_fingerprint
+        raise KeyError(attribute_name)
+
+
+def _update_instance_tags(cls, original_resource, new_resource_name, cloudformation_json, account_id, region_name):
+    for tag in cloudformation_json.get("Properties", {}).get("Tags", []):
+        original_resource.add_tag(tag["Key"], tag["Value"])
+    return original_resource
+
+
+ec2_instances.Instance.update_from_cloudformation_json = classmethod(_update_instance_tags)
+
+
 if __name__ == "__main__":
-    print(f"moto {moto.__version__} with the deploy:local shim (SSM document content as text, SendCommand without Targets)", flush=True)
+    print(f"moto {moto.__version__} with the deploy:local shim (SSM document content as text, SendCommand without Targets, AWS::EC2::KeyPair, UsePreviousValue, instance tag updates)", flush=True)
     main(sys.argv[1:])

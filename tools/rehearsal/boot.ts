@@ -87,6 +87,16 @@ export function templateHosts(templateFiles: readonly string[]): TemplateHost[] 
 export interface PseudoParameters {
   readonly stackName: string;
   readonly region: string;
+  /**
+   * What a `Ref` to a resource of the template stands for on a rehearsal machine (e.g. a wait
+   * condition handle: a URL the cfn-signal stand-in records instead of calling).
+   */
+  readonly resources?: Readonly<Record<string, string>>;
+}
+
+/** The URL a rehearsal machine gets for a wait condition handle: cfn-signal's stand-in records signals to it. */
+export function rehearsalHandleUrl(stackName: string, logicalId: string): string {
+  return `https://rehearsal.invalid/wait-condition/${stackName}/${logicalId}`;
 }
 
 /**
@@ -111,16 +121,20 @@ export function resolveTemplateText(value: unknown, pseudo: PseudoParameters, wh
       'AWS::URLSuffix': 'amazonaws.com',
     };
     if (typeof value.Ref === 'string' && value.Ref in pseudoValues) return pseudoValues[value.Ref];
+    if (typeof value.Ref === 'string' && pseudo.resources?.[value.Ref] !== undefined) return pseudo.resources[value.Ref];
   }
   throw new Error(`${where}: ${JSON.stringify(value).slice(0, 160)} cannot be resolved before a deploy (the rehearsal knows text, Fn::Join, Fn::Base64 and the AWS:: pseudo parameters).`);
 }
 
 /** The user data EC2 would give the host: the template's UserData with the deploy-time values filled in. */
 export function filledUserData(host: TemplateHost, region = REHEARSAL_REGION): string {
-  const resource = readTemplateResources(host.templateFile)[host.logicalId];
-  const properties = isObject(resource?.Properties) ? resource.Properties : {};
+  const resources = readTemplateResources(host.templateFile);
+  const properties = isObject(resources[host.logicalId]?.Properties) ? resources[host.logicalId].Properties as Json : {};
   if (properties.UserData === undefined) {
     throw new Error(`${host.logicalId} in ${path.basename(host.templateFile)} has no UserData.`);
   }
-  return resolveTemplateText(properties.UserData, { stackName: host.stackName, region }, `${host.logicalId} UserData`);
+  const handles = Object.fromEntries(Object.entries(resources)
+    .filter(([, resource]) => resource.Type === 'AWS::CloudFormation::WaitConditionHandle')
+    .map(([logicalId]) => [logicalId, rehearsalHandleUrl(host.stackName, logicalId)]));
+  return resolveTemplateText(properties.UserData, { stackName: host.stackName, region, resources: handles }, `${host.logicalId} UserData`);
 }

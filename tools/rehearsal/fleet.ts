@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { LAB_HOME } from '../../lib/contract';
+import { runQuiet } from '../common/process';
 import { filledUserData, TemplateHost } from './boot';
 import { Machines, RecordedSignal } from './machines';
 import { DockerVariant, machineName, VPC_PREFIX } from './variants';
@@ -14,8 +15,10 @@ export interface BootedMachine {
   readonly signal?: RecordedSignal;
   /** Seconds from start to signal. */
   readonly seconds: number;
-  /** The provisioning phases and their seconds, from provision.sh's log (`docker-engine install: 15`). */
-  readonly phases: ReadonlyArray<{ readonly phase: string; readonly seconds: number }>;
+  /** The provisioning phases and their seconds, from provision.sh's log (`docker-engine install: 15`); DEGRADED ones say so. */
+  readonly phases: ReadonlyArray<{ readonly phase: string; readonly seconds: number; readonly degraded?: boolean }>;
+  /** The `NOT REHEARSED:` lines of its boot (e.g. the pipework download, which GitHub's absence stops). */
+  readonly notRehearsed: readonly string[];
 }
 
 /** Whether a machine is ready: it signalled SUCCESS. */
@@ -36,9 +39,15 @@ export interface FleetSettings {
   readonly stop: () => boolean;
 }
 
-/** provision.sh's phase lines, `[provision] NAME: OK (N s)`, from its log. */
-export function provisionPhases(log: string): Array<{ phase: string; seconds: number }> {
-  return [...log.matchAll(/^\[provision\] (.+): OK \((\d+) s\)$/gm)].map((match) => ({ phase: match[1], seconds: Number(match[2]) }));
+/** provision.sh's phase lines, `[provision] NAME: OK (N s)` or `[provision] NAME: DEGRADED (N s): why`, from its log. */
+export function provisionPhases(log: string): Array<{ phase: string; seconds: number; degraded?: boolean }> {
+  return [...log.matchAll(/^\[provision\] (.+?): (OK|DEGRADED) \((\d+) s\)/gm)]
+    .map((match) => ({ phase: match[1], seconds: Number(match[3]), ...(match[2] === 'DEGRADED' ? { degraded: true } : {}) }));
+}
+
+/** The `NOT REHEARSED:` lines of a boot log, each once. */
+export function notRehearsedLines(log: string): string[] {
+  return [...new Set([...log.matchAll(/^NOT REHEARSED: (.+)$/gm)].map((match) => match[1].trim()))];
 }
 
 /** Boots one machine from its host's user data and waits for its signal (at most the creation policy's timeout). */
@@ -57,7 +66,7 @@ export async function bootMachine(
   const log = await settings.machines.exec(name, ['cat', '/var/log/container-networks-provision.log']);
   const verdict = signal ? `${signal.status} (${signal.reason})` : `no signal within ${host.readinessTimeoutSeconds} s`;
   settings.print(`[boot ${variant.id}] ${name} (${host.topology} host ${host.hostIndex}, ${address}): ${verdict} after ${seconds.toFixed(0)} s`);
-  return { name, address, host, signal, seconds, phases: provisionPhases(log.stdout) };
+  return { name, address, host, signal, seconds, phases: provisionPhases(log.stdout), notRehearsed: notRehearsedLines(log.stdout) };
 }
 
 /** The lab images a ready machine built (cnlab/...), saved to an archive for its peers. */
@@ -75,26 +84,32 @@ async function saveLabImages(machine: BootedMachine, archive: string, settings: 
  * one alone (it installs everything and builds the lab images), then the
  * others at once with those images already in their Docker (each still boots
  * its own user data: packages, daemons, checks; its image build finds the
- * images current). Returns them in template order.
+ * images current). Returns them in template order, and the image archives a
+ * further machine of the variant is preloaded with.
  */
-export async function bootVariant(variant: DockerVariant, hosts: readonly TemplateHost[], settings: FleetSettings): Promise<BootedMachine[]> {
+export async function bootVariant(variant: DockerVariant, hosts: readonly TemplateHost[], settings: FleetSettings): Promise<{ machines: BootedMachine[]; preload: string[] }> {
   await settings.machines.image(variant.release);
   const address = (index: number): string => `${VPC_PREFIX}.${variant.firstAddress + index}`;
   const first = await bootMachine(variant, hosts[0], address(0), [settings.baseImageArchive], settings);
-  if (hosts.length === 1 || settings.stop()) return [first];
   const preload = [settings.baseImageArchive];
+  if (settings.stop()) return { machines: [first], preload };
   if (isReady(first)) {
     const archive = await saveLabImages(first, path.join(settings.workDirectory, `${variant.id}-lab-images.tar`), settings);
     if (archive) preload.push(archive);
   }
   const rest = await Promise.all(hosts.slice(1).map((host, index) => bootMachine(variant, host, address(index + 1), preload, settings)));
-  return [first, ...rest];
+  return { machines: [first, ...rest], preload };
 }
+
+/** What the broken install script prints: the failure signal must carry it (the end of the failing phase's log). */
+export const BROKEN_ON_PURPOSE = 'this install was broken on purpose by the rehearsal';
 
 /**
  * The failure path: a machine whose first component's install script is
- * replaced by one that fails must signal FAILURE naming that phase. Returns
- * the problem, or undefined when the signal was as expected.
+ * replaced by one that fails must signal FAILURE naming that phase and
+ * carrying the last lines of its log (the host and its log are gone once
+ * CloudFormation rolls back). Returns the problem, or undefined when the
+ * signal was as expected.
  */
 export async function proveFailureSignal(variant: DockerVariant, host: TemplateHost, settings: FleetSettings): Promise<{ problem?: string; machine: BootedMachine }> {
   const template = JSON.parse(fs.readFileSync(host.templateFile, 'utf8')) as { Resources: Record<string, { Metadata?: Record<string, unknown> }> };
@@ -103,14 +118,64 @@ export async function proveFailureSignal(variant: DockerVariant, host: TemplateH
   fs.writeFileSync(templateFile, JSON.stringify(template));
   const failing: DockerVariant = { ...variant, id: `${variant.id}f`, firstAddress: 31 };
   const machine = await bootMachine(failing, { ...host, topology: 'failure', hostIndex: 1, templateFile }, `${VPC_PREFIX}.31`, [], settings);
-  const expected = `failed at: ${broken} install`;
+  return { problem: failureSignalProblem(machine, broken), machine };
+}
+
+/** Why a failure-path machine's signal is not what it should be, or undefined when it is. */
+export function failureSignalProblem(machine: Pick<BootedMachine, 'signal'>, broken: string): string | undefined {
+  const expected = `failed at: ${broken} install | `;
   if (machine.signal?.status !== 'FAILURE') {
-    return { problem: `the machine with a broken ${broken} component signalled ${machine.signal ? machine.signal.status : 'nothing'}, not FAILURE`, machine };
+    return `the machine with a broken ${broken} component signalled ${machine.signal ? machine.signal.status : 'nothing'}, not FAILURE`;
   }
   if (!machine.signal.reason.startsWith(expected)) {
-    return { problem: `its FAILURE reason is "${machine.signal.reason}", not "${expected}..."`, machine };
+    return `its FAILURE reason is "${machine.signal.reason}", not "${expected}..."`;
   }
-  return { machine };
+  if (!machine.signal.reason.includes(BROKEN_ON_PURPOSE)) {
+    return `its FAILURE reason does not carry the end of the failing phase's log ("${BROKEN_ON_PURPOSE}"): "${machine.signal.reason}"`;
+  }
+  if (machine.signal.reason.length > 1000 || /[^\x20-\x7e]/.test(machine.signal.reason)) {
+    return `its FAILURE reason is ${machine.signal.reason.length} characters or has characters CloudFormation refuses (at most 1,000 printable ones)`;
+  }
+  return undefined;
+}
+
+/** How long the package mirror is out of reach for the mirror-outage machine. */
+export const MIRROR_OUTAGE_SECONDS = 45;
+
+/**
+ * A busy morning: a single host booted while its package mirror (anything
+ * outside the emulated VPC) refuses its connections for the first
+ * MIRROR_OUTAGE_SECONDS (an iptables REJECT in this computer's DOCKER-USER
+ * chain for the machine's address). Its lab images are preloaded as its
+ * peers' are, so it builds nothing. It must still become ready: apt, and the
+ * rest of provisioning, retry.
+ */
+export async function proveMirrorOutage(
+  variant: DockerVariant, host: TemplateHost, preload: readonly string[], settings: FleetSettings,
+): Promise<{ problem?: string; machine: BootedMachine }> {
+  const outage: DockerVariant = { ...variant, id: `${variant.id}o`, firstAddress: 41 };
+  const address = `${VPC_PREFIX}.41`;
+  const rule = ['DOCKER-USER', '-s', `${address}/32`, '-j', 'REJECT'];
+  const inserted = await runQuiet('iptables', ['-I', ...rule]);
+  if (inserted.code !== 0) {
+    throw new Error(`iptables -I ${rule.join(' ')} failed: ${inserted.stderr.trim()}`);
+  }
+  settings.print(`[mirror outage] ${address}: every connection out of the VPC refused for ${MIRROR_OUTAGE_SECONDS} s from boot`);
+  const lift = new Promise<void>((resolve) => setTimeout(resolve, MIRROR_OUTAGE_SECONDS * 1000)).then(async () => {
+    await runQuiet('iptables', ['-D', ...rule]);
+    settings.print(`[mirror outage] ${address}: mirror reachable again`);
+  });
+  try {
+    const machine = await bootMachine(outage, { ...host, topology: 'outage', hostIndex: 1 }, address, preload, settings);
+    const log = await settings.machines.exec(machine.name, ['cat', '/var/log/container-networks-provision.log']);
+    const retried = /try \d+ of \d+ failed/.test(log.stdout);
+    const problem = machine.signal?.status !== 'SUCCESS'
+      ? `the machine whose mirror was out for ${MIRROR_OUTAGE_SECONDS} s signalled ${machine.signal ? `${machine.signal.status} (${machine.signal.reason})` : 'nothing'}, not SUCCESS`
+      : retried ? undefined : 'it became ready without a single retry: the outage did not hit its downloads (nothing was proved)';
+    return { problem, machine };
+  } finally {
+    await lift;
+  }
 }
 
 /** Replaces the first component's install script in the template's cfn-init files with one that fails; returns its name. */
@@ -124,7 +189,7 @@ export function breakFirstComponent(template: { Resources: Record<string, { Meta
       const first = order.content.split('\n').map((line) => line.replace(/#.*/, '').trim()).find((line) => line !== '');
       const script = first && files[`${LAB_HOME}/components/${first}.sh`];
       if (!first || !script) continue;
-      script.content = '#!/usr/bin/env bash\necho "this install was broken on purpose by the rehearsal" >&2\nexit 3\n';
+      script.content = `#!/usr/bin/env bash\necho "${BROKEN_ON_PURPOSE}" >&2\nexit 3\n`;
       return first;
     }
   }

@@ -20,12 +20,17 @@ export const AGENT_ENVIRONMENT: Readonly<Record<string, string>> = {
   LANG: 'C.UTF-8',
 };
 
-/** What cfn-signal's stand-in recorded (machine.sh: rehearsal/signal.json). */
+/**
+ * What cfn-signal's stand-in recorded: the creation policy's signal
+ * (rehearsal/signal.json: status, stack, resource) with the reason the host
+ * sent its wait condition (rehearsal/wait-condition.json), as CloudFormation
+ * would show them together.
+ */
 export interface RecordedSignal {
   readonly status: 'SUCCESS' | 'FAILURE';
   readonly reason: string;
-  readonly stack: string;
-  readonly resource: string;
+  readonly stack?: string;
+  readonly resource?: string;
 }
 
 /** A machine to boot: its name, Debian release, address on the emulated VPC and what it boots from. */
@@ -113,10 +118,20 @@ export class Machines implements StepHosts {
     await this.call(`keep-packages-${name}`, ['keep-packages', name, release], 300);
   }
 
-  /** What cfn-signal's stand-in recorded on a machine, or undefined while nothing was signalled. */
+  /**
+   * What cfn-signal's stand-in recorded on a machine, or undefined while nothing was signalled. A
+   * FAILURE to the wait condition is final at once (CloudFormation rolls back on it; the creation
+   * policy hears it a minute later); else the creation policy's signal, with the wait condition's reason.
+   */
   public signal(name: string): RecordedSignal | undefined {
-    const file = path.join(machineFolder(name), 'rehearsal', 'signal.json');
-    return fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')) as RecordedSignal : undefined;
+    const read = (file: string): RecordedSignal | undefined => {
+      const full = path.join(machineFolder(name), 'rehearsal', file);
+      return fs.existsSync(full) ? JSON.parse(fs.readFileSync(full, 'utf8')) as RecordedSignal : undefined;
+    };
+    const waitCondition = read('wait-condition.json');
+    const resource = read('signal.json');
+    if (waitCondition?.status === 'FAILURE') return { ...resource, status: 'FAILURE', reason: waitCondition.reason };
+    return resource && { ...resource, reason: waitCondition?.reason ?? resource.reason };
   }
 
   /**

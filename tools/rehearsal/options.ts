@@ -14,8 +14,10 @@ export interface RehearsalOptions {
   readonly stack?: string;
   /** Docker variants (ids) to rehearse on; undefined = all. */
   readonly variants?: string[];
-  /** Also boot a machine with a broken component and require a FAILURE signal naming it. */
+  /** Also boot a machine with a broken component and require a FAILURE signal naming it and carrying its log tail. */
   readonly failurePath: boolean;
+  /** Also boot a machine whose package mirror refuses it for the first tries, and require it to become ready. */
+  readonly mirrorOutage: boolean;
   /** TUNNEL_TYPE values a step with that parameter is rehearsed with. */
   readonly tunnels: string[];
   /** Longest time one action may take, in seconds. */
@@ -35,7 +37,10 @@ agent would. Needs root and a Docker engine. See docs/rehearsal.md.
 Options:
   --steps LIST         steps to rehearse, by id or number: --steps 01,03 (default: all)
   --variants LIST      Docker variants: docker26 (Debian 13), docker28 (Debian unstable) (default: both)
-  --no-failure-path    skip the machine booted with a broken component (it must signal FAILURE)
+  --no-failure-path    skip the machine booted with a broken component (it must signal FAILURE
+                       naming the phase, with the end of its log)
+  --no-mirror-outage   skip the machine booted while its package mirror refuses it for 45 s
+                       (it must still become ready; needs iptables on this computer)
   --keep               leave the machines up at the end (default: remove them)
   --pipework PATH      put this pipework script on every machine before boot, as if its
                        download had worked; without it, pipework is reported NOT REHEARSED
@@ -56,6 +61,7 @@ export function parseOptions(argv: readonly string[]): RehearsalOptions {
   let steps: string[] | undefined;
   let variants: string[] | undefined;
   let failurePath = true;
+  let mirrorOutage = true;
   let keep = false;
   let pipework: string | undefined;
   let synth = true;
@@ -80,6 +86,7 @@ export function parseOptions(argv: readonly string[]): RehearsalOptions {
       case '--steps': steps = list(value(option)); break;
       case '--variants': variants = list(value(option)); break;
       case '--no-failure-path': failurePath = false; break;
+      case '--no-mirror-outage': mirrorOutage = false; break;
       case '--keep': keep = true; break;
       case '--pipework': pipework = value(option); break;
       case '--no-synth': synth = false; break;
@@ -104,5 +111,5 @@ export function parseOptions(argv: readonly string[]): RehearsalOptions {
       default: throw new Error(`Unknown option ${raw} (see --help).`);
     }
   }
-  return { steps, variants, failurePath, keep, pipework, synth, cdkOut, stack, tunnels, actionTimeoutSeconds, help };
+  return { steps, variants, failurePath, mirrorOutage, keep, pipework, synth, cdkOut, stack, tunnels, actionTimeoutSeconds, help };
 }

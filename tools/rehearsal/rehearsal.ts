@@ -3,7 +3,7 @@ import * as path from 'path';
 import { baseImageArchive } from './base-image';
 import { TemplateHost, templateHosts } from './boot';
 import { findTemplateFiles, groupStepDocuments, readStepDocuments, TemplateStep } from './documents';
-import { bootVariant, BootedMachine, FleetSettings, isReady, proveFailureSignal } from './fleet';
+import { bootVariant, BootedMachine, FleetSettings, isReady, proveFailureSignal, proveMirrorOutage } from './fleet';
 import { takeRehearsalLock } from './hosts';
 import { Machines, MachineVersions } from './machines';
 import { RehearsalOptions } from './options';
@@ -125,13 +125,30 @@ async function rehearseStepsOn(context: RehearsalContext, variant: DockerVariant
   return [...single, ...multi].sort((a, b) => a.stepId.localeCompare(b.stepId) || a.variant.localeCompare(b.variant));
 }
 
-/** Boots the variant's machines from the template's user data, then rehearses the steps on them. */
+/** What the mirror-outage machine showed (see proveMirrorOutage). */
+type OutageResult = Awaited<ReturnType<typeof proveMirrorOutage>>;
+
+/**
+ * Boots the variant's machines from the template's user data, then rehearses the steps on them; with
+ * `outage`, boots the mirror-outage machine (preloaded as the peers are) while the steps run.
+ */
 async function rehearseVariant(
   context: RehearsalContext, variant: DockerVariant, hosts: readonly TemplateHost[], steps: readonly TemplateStep[], fleet: FleetSettings,
-): Promise<VariantResult> {
+  outage?: (preload: readonly string[]) => Promise<OutageResult | undefined>,
+): Promise<VariantResult & { outage?: OutageResult }> {
   const started = Date.now();
-  const machines = await bootVariant(variant, hosts, fleet);
+  const { machines, preload } = await bootVariant(variant, hosts, fleet);
   const bootSeconds = (Date.now() - started) / 1000;
+  const outageRun = outage && !context.interrupted() ? outage(preload) : Promise.resolve(undefined);
+  const result = await rehearseBootedVariant(context, variant, hosts, steps, machines, bootSeconds);
+  return { ...result, outage: await outageRun };
+}
+
+/** The steps on a variant's booted machines, unless one is not ready. */
+async function rehearseBootedVariant(
+  context: RehearsalContext, variant: DockerVariant, hosts: readonly TemplateHost[], steps: readonly TemplateStep[],
+  machines: readonly BootedMachine[], bootSeconds: number,
+): Promise<VariantResult> {
   const notReady = machines.filter((machine) => !isReady(machine));
   if (notReady.length > 0 || machines.length < hosts.length) {
     for (const machine of notReady) {
@@ -228,10 +245,13 @@ async function rehearseAll(context: RehearsalContext, started: number, booted: s
     stop: context.interrupted,
   };
   const failurePath = options.failurePath ? proveFailureSignal(variants[0], hosts[0], fleet) : Promise.resolve(undefined);
-  const results = await Promise.all(variants.map((variant) => rehearseVariant(context, variant, hosts, steps, fleet)));
+  // The mirror outage on the first variant, once its images exist to preload, while its steps run.
+  const outage = options.mirrorOutage ? (preload: readonly string[]) => proveMirrorOutage(variants[0], hosts[0], preload, fleet) : undefined;
+  const results = await Promise.all(variants.map((variant, index) => rehearseVariant(context, variant, hosts, steps, fleet, index === 0 ? outage : undefined)));
   const failure = await failurePath;
-  booted.push(...results.flatMap((result) => result.machines.map((machine) => machine.name)), ...(failure ? [failure.machine.name] : []));
-  const summary = renderRehearsalSummary({ results, steps, failure, tunnels: options.tunnels, totalSeconds: (Date.now() - started) / 1000 });
+  const mirrorOutage = results[0]?.outage;
+  booted.push(...results.flatMap((result) => result.machines.map((machine) => machine.name)), ...[failure, mirrorOutage].flatMap((extra) => (extra ? [extra.machine.name] : [])));
+  const summary = renderRehearsalSummary({ results, steps, failure, mirrorOutage, tunnels: options.tunnels, totalSeconds: (Date.now() - started) / 1000 });
   print('');
   print(summary.text);
   fs.writeFileSync(path.join(context.workDirectory, 'summary.md'), summary.text);

@@ -1,5 +1,5 @@
 import { TemplateStep } from './documents';
-import { BootedMachine } from './fleet';
+import { BootedMachine, MIRROR_OUTAGE_SECONDS } from './fleet';
 import { MachineVersions } from './machines';
 import { ACTION_SEQUENCE, stepVariants } from './plan';
 import { stepFailure, stepPassed, StepResult } from './report';
@@ -27,6 +27,8 @@ export interface SummaryInput {
   readonly steps: readonly TemplateStep[];
   /** The failure-path boot, when it ran. */
   readonly failure?: { readonly problem?: string; readonly machine: BootedMachine };
+  /** The mirror-outage boot, when it ran. */
+  readonly mirrorOutage?: { readonly problem?: string; readonly machine: BootedMachine };
   readonly tunnels: readonly string[];
   readonly totalSeconds: number;
 }
@@ -57,14 +59,15 @@ function versionsTable(results: readonly VariantResult[]): string[] {
   ]));
 }
 
-function bootTable(results: readonly VariantResult[], failure: SummaryInput['failure']): string[] {
+function bootTable(results: readonly VariantResult[], failure: SummaryInput['failure'], outage: SummaryInput['mirrorOutage']): string[] {
   const machines = [...results.flatMap((result) => result.machines.map((machine) => ({ variant: result.variant.id, machine }))),
-    ...(failure ? [{ variant: 'failure path', machine: failure.machine }] : [])];
+    ...(failure ? [{ variant: 'failure path', machine: failure.machine }] : []),
+    ...(outage ? [{ variant: 'mirror outage', machine: outage.machine }] : [])];
   return table(['machine', 'variant', 'lab host', 'signal', 'boot to signal (s)', 'provisioning phases (s)'], machines.map(({ variant, machine }) => [
     machine.name, variant, `${machine.host.topology} ${machine.host.hostIndex} (${machine.host.logicalId})`,
     machine.signal ? `${machine.signal.status}: ${machine.signal.reason}` : 'none',
     machine.seconds.toFixed(0),
-    machine.phases.filter((phase) => phase.seconds > 0).map((phase) => `${phase.phase} ${phase.seconds}`).join(', ') || '–',
+    machine.phases.filter((phase) => phase.seconds > 0 || phase.degraded).map((phase) => `${phase.phase} ${phase.seconds}${phase.degraded ? ' DEGRADED' : ''}`).join(', ') || '–',
   ]));
 }
 
@@ -96,9 +99,15 @@ function actionsTable(result: VariantResult): string[] {
   ]));
 }
 
-function notRehearsedLines(results: readonly VariantResult[]): string[] {
+function notRehearsedLines(results: readonly VariantResult[], extra: readonly BootedMachine[]): string[] {
   const lines = ['NOT REHEARSED (never counted as passed):', ...STAND_INS.map((line) => `- ${line}`)];
   const printed = new Map<string, Set<string>>();
+  // What the machines' boots could not do (the pipework download: GitHub is out of reach).
+  for (const machine of [...results.flatMap((result) => result.machines), ...extra]) {
+    for (const line of machine.notRehearsed) {
+      printed.set(line, new Set([...(printed.get(line) ?? []), `${machine.name} boot`]));
+    }
+  }
   for (const result of results) {
     for (const step of result.steps) {
       for (const line of step.notRehearsed) {
@@ -116,23 +125,29 @@ export function rehearsalPassed(input: SummaryInput): boolean {
   const expected = input.steps.reduce((count, step) => count + stepVariants(step, input.tunnels).length, 0);
   return input.results.length > 0
     && input.results.every((result) => result.problem === undefined && result.steps.length === expected && result.steps.every(stepPassed))
-    && (input.failure === undefined || input.failure.problem === undefined);
+    && (input.failure === undefined || input.failure.problem === undefined)
+    && (input.mirrorOutage === undefined || input.mirrorOutage.problem === undefined);
 }
 
 /** The markdown summary of a rehearsal, and whether it passed. */
 export function renderRehearsalSummary(input: SummaryInput): { text: string; passed: boolean } {
   const passed = rehearsalPassed(input);
-  const lines = ['## Machines', '', ...versionsTable(input.results), '', ...bootTable(input.results, input.failure), ''];
+  const lines = ['## Machines', '', ...versionsTable(input.results), '', ...bootTable(input.results, input.failure, input.mirrorOutage), ''];
   if (input.failure) {
     lines.push(input.failure.problem === undefined
-      ? `Failure path: ${input.failure.machine.name}, booted with its first component broken on purpose, signalled ${input.failure.machine.signal?.status} "${input.failure.machine.signal?.reason}", as expected.`
+      ? `Failure path: ${input.failure.machine.name}, booted with its first component broken on purpose, signalled ${input.failure.machine.signal?.status} "${input.failure.machine.signal?.reason}": the phase and the end of its log, as expected.`
       : `Failure path: **FAIL**: ${input.failure.problem}.`, '');
+  }
+  if (input.mirrorOutage) {
+    lines.push(input.mirrorOutage.problem === undefined
+      ? `Mirror outage: ${input.mirrorOutage.machine.name}, whose package mirror refused it for its first ${MIRROR_OUTAGE_SECONDS} s, retried and became ready after ${input.mirrorOutage.machine.seconds.toFixed(0)} s, as expected.`
+      : `Mirror outage: **FAIL**: ${input.mirrorOutage.problem}.`, '');
   }
   lines.push('## Steps', '', ...stepsTable(input), '');
   for (const result of input.results.filter((candidate) => candidate.steps.length > 0)) {
     lines.push(`### ${result.variant.id}: seconds per action`, '', ...actionsTable(result), '');
   }
-  lines.push(...notRehearsedLines(input.results), '');
+  lines.push(...notRehearsedLines(input.results, [input.failure, input.mirrorOutage].flatMap((extra) => (extra ? [extra.machine] : []))), '');
   const times = input.results.map((result) => `${result.variant.id}: boot ${result.bootSeconds.toFixed(0)} s, steps ${(result.stepsSeconds ?? 0).toFixed(0)} s`);
   lines.push(`Time: ${times.join('; ')}; whole rehearsal ${input.totalSeconds.toFixed(0)} s.`, '');
   lines.push(passed ? 'REHEARSAL PASSED' : 'REHEARSAL FAILED');

@@ -7,10 +7,11 @@ set -euo pipefail
 HELLO=$(lab_image hello)
 OVS_BRIDGE=ovsbr1
 
-# pipework_attach BRIDGE IFACE CONTAINER ADDRESS/PREFIX: run pipework, or, on a
-# rehearsal machine without it, do the same plumbing by hand and say so.
+# pipework_attach BRIDGE IFACE CONTAINER ADDRESS/PREFIX: run pipework, or, where
+# it is missing (a rehearsal machine; a host whose pipework download failed,
+# "degraded"), say so and do the same plumbing by hand.
 pipework_attach() {
-  local bridge=$1 iface=$2 container=$3 address=$4 pid host_if guest_if
+  local bridge=$1 iface=$2 container=$3 address=$4 pid host_if guest_if why
   local -a args=("$bridge")
   [ "$iface" = eth1 ] || args+=(-i "$iface")
   args+=("$container" "$address")
@@ -19,11 +20,15 @@ pipework_attach() {
       || fail "pipework ${args[*]} failed (output above). If it says 'Could not locate cgroup mount point', this pipework predates cgroup v2 support: install a newer pipework at $CNLAB_PIPEWORK, or cable the container by hand as the guide shows."
     return 0
   fi
-  if [ "${CNLAB_REHEARSAL:-}" != 1 ]; then
-    fail "pipework is not installed at $CNLAB_PIPEWORK: rerun the host's pipework component (sudo $CNLAB_HOME/provision.sh) or set CNLAB_PIPEWORK to where it is."
+  if [ "${CNLAB_REHEARSAL:-}" = 1 ]; then
+    not_rehearsed "pipework ${args[*]}"
+    say "(rehearsal stand-in: pipework is not on this machine, so here is the same plumbing by hand)"
+  elif why=$(degraded_reason pipework); then
+    say "pipework is unavailable on this host: $why."
+    say "So here is what 'pipework ${args[*]}' does, by hand. (Your organiser can install it later: sudo bash $CNLAB_HOME/components/pipework.sh)"
+  else
+    fail "pipework is not installed at $CNLAB_PIPEWORK: rerun the host's pipework component (sudo bash $CNLAB_HOME/components/pipework.sh) or set CNLAB_PIPEWORK to where it is."
   fi
-  not_rehearsed "pipework ${args[*]}"
-  say "(rehearsal stand-in: pipework is not on this machine, so here is the same plumbing by hand)"
   pid=$(docker inspect --format '{{.State.Pid}}' "$container")
   # pipework's own names: v<iface>pl<pid> on the host, v<iface>pg<pid> for the container.
   host_if="v${iface}pl${pid}"

@@ -2,18 +2,21 @@
 export const USER_DATA_LIMIT = 16 * 1024;
 
 /** The placeholders `assets/host/user-data.sh` may contain, filled at synth. */
-export type UserDataPlaceholder = 'STACK_NAME' | 'LOGICAL_ID' | 'INIT_RESOURCE' | 'REGION' | 'CONFIGSETS' | 'HOST_OS';
+export type UserDataPlaceholder = 'STACK_NAME' | 'LOGICAL_ID' | 'INIT_RESOURCE' | 'REGION' | 'CONFIGSETS' | 'HOST_OS' | 'WAIT_HANDLE';
 
 /**
  * Longest values the deploy-time placeholders can take, to measure user data
  * before CloudFormation fills them: stack names are up to 128 characters,
- * logical ids up to 255, region names (e.g. ap-southeast-5) well under 25.
+ * logical ids up to 255, region names (e.g. ap-southeast-5) well under 25;
+ * a wait condition handle's presigned URL holds the URL-encoded stack ARN
+ * and logical id plus the signature, well under 1,600.
  */
 export const LONGEST_PLACEHOLDER_VALUES: Readonly<Partial<Record<UserDataPlaceholder, string>>> = {
   STACK_NAME: 'S'.repeat(128),
   LOGICAL_ID: 'L'.repeat(255),
   INIT_RESOURCE: 'I'.repeat(255),
   REGION: 'r'.repeat(25),
+  WAIT_HANDLE: 'h'.repeat(1600),
 };
 
 /** The placeholders in a template, in order of first use. */
@@ -25,7 +28,7 @@ export function placeholdersIn(template: string): string[] {
 export function fillPlaceholders(template: string, values: Readonly<Partial<Record<UserDataPlaceholder, string>>>): string {
   const unknown = placeholdersIn(template).filter((name) => (values as Record<string, string | undefined>)[name] === undefined);
   if (unknown.length > 0) {
-    throw new Error(`LabHost: the user data template has placeholders this version does not fill: ${unknown.map((name) => `@@${name}@@`).join(', ')} (known: @@STACK_NAME@@, @@LOGICAL_ID@@, @@INIT_RESOURCE@@, @@REGION@@, @@CONFIGSETS@@, @@HOST_OS@@).`);
+    throw new Error(`LabHost: the user data template has placeholders this version does not fill: ${unknown.map((name) => `@@${name}@@`).join(', ')} (known: @@STACK_NAME@@, @@LOGICAL_ID@@, @@INIT_RESOURCE@@, @@REGION@@, @@CONFIGSETS@@, @@HOST_OS@@, @@WAIT_HANDLE@@).`);
   }
   return template.replace(/@@([A-Z_]+)@@/g, (_match, name: string) => (values as Record<string, string>)[name]);
 }

@@ -5,7 +5,7 @@ import { FIXTURES, REPOSITORY } from '../../fixtures/cdk';
 describe('HostComponent', () => {
   test('built-in components read assets/components/<name>.sh and .check.sh, default order fixed', () => {
     const components = HostComponent.defaults();
-    expect(components.map((component) => component.name)).toEqual(['lab-tools', 'docker-engine', 'open-vswitch', 'pipework', 'lab-images']);
+    expect(components.map((component) => component.name)).toEqual(['lab-tools', 'expiry-notice', 'docker-engine', 'open-vswitch', 'pipework', 'lab-images']);
     for (const component of components) {
       expect(component.installScript).toBe(path.resolve(REPOSITORY, 'assets', 'components', `${component.name}.sh`));
       expect(component.checkScript).toBe(path.resolve(REPOSITORY, 'assets', 'components', `${component.name}.check.sh`));

@@ -17,6 +17,11 @@ function hostTemplate(props: Partial<LabHostProps> = {}): { template: Template; 
   return { template: Template.fromStack(stack), host, stack };
 }
 
+/** The shared files resources of a template: wait condition handles that carry cfn-init metadata (not the readiness handles). */
+function filesResources(template: Template): Record<string, any> {
+  return template.findResources('AWS::CloudFormation::WaitConditionHandle', { Metadata: Match.objectLike({ 'AWS::CloudFormation::Init': Match.anyValue() }) });
+}
+
 function only<T>(record: Record<string, T>): T {
   const values = Object.values(record);
   expect(values).toHaveLength(1);
@@ -173,7 +178,8 @@ describe('LabHost', () => {
   test('user data: placeholders filled with the stack, the files resource, the instance and the region; no /opt/aws lines added by CDK', () => {
     const { template } = hostTemplate();
     const [instanceId, instance] = Object.entries(template.findResources('AWS::EC2::Instance'))[0];
-    const [filesId] = Object.keys(template.findResources('AWS::CloudFormation::WaitConditionHandle'));
+    const [filesId] = Object.keys(filesResources(template));
+    const [handleId] = Object.keys(template.findResources('AWS::CloudFormation::WaitConditionHandle', { Metadata: Match.absent() }));
     const userData = renderTemplateValue(instance.Properties.UserData);
     expect(userData).toBe(fs.readFileSync(FIXTURE_USER_DATA, 'utf8')
       .replace(/@@STACK_NAME@@/g, '${AWS::StackName}')
@@ -181,14 +187,27 @@ describe('LabHost', () => {
       .replace(/@@INIT_RESOURCE@@/g, filesId)
       .replace(/@@LOGICAL_ID@@/g, instanceId)
       .replace(/@@CONFIGSETS@@/g, 'default')
-      .replace(/@@HOST_OS@@/g, 'debian-13'));
+      .replace(/@@HOST_OS@@/g, 'debian-13')
+      .replace(/@@WAIT_HANDLE@@/g, `\${${handleId}}`));
     expect(instance.DependsOn).toContain(filesId);
+  });
+
+  test('issue 11.5: a wait condition per host, on the handle its user data signals with its reason, waiting the readiness timeout after the instance', () => {
+    const { template } = hostTemplate({ readinessTimeout: Duration.minutes(45) });
+    const [instanceId] = Object.keys(template.findResources('AWS::EC2::Instance'));
+    const [handleId] = Object.keys(template.findResources('AWS::CloudFormation::WaitConditionHandle', { Metadata: Match.absent() }));
+    const condition = only(template.findResources('AWS::CloudFormation::WaitCondition'));
+    expect(condition).toMatchObject({ Properties: { Handle: { Ref: handleId }, Count: 1, Timeout: '2700' }, DependsOn: [instanceId] });
+    // A user data template without @@WAIT_HANDLE@@ gets no wait condition (nothing would signal it).
+    const own = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cnlab-')), 'user-data.sh');
+    fs.writeFileSync(own, "#!/bin/bash\ncfn-init --stack '@@STACK_NAME@@' --resource '@@INIT_RESOURCE@@' --region '@@REGION@@'\n");
+    hostTemplate({ userDataFile: own }).template.resourceCountIs('AWS::CloudFormation::WaitCondition', 0);
   });
 
   test('the real user data template fills, and stays under 16 KB with all components and the longest names', () => {
     const { stack, vpc } = networkStack();
     const host = new LabHost(stack, 'Host', { vpc, stepsDirectory: FIXTURE_STEPS });
-    expect(host.componentNames).toEqual(['lab-tools', 'docker-engine', 'open-vswitch', 'pipework', 'lab-images']);
+    expect(host.componentNames).toEqual(['lab-tools', 'expiry-notice', 'docker-engine', 'open-vswitch', 'pipework', 'lab-images']);
     expect(host.userDataBytes).toBeGreaterThan(0);
     expect(host.userDataBytes).toBeLessThanOrEqual(USER_DATA_LIMIT);
     const userData = renderTemplateValue(only(Template.fromStack(stack).findResources('AWS::EC2::Instance')).Properties.UserData);
@@ -218,7 +237,7 @@ describe('LabHost', () => {
       checkScript: path.join(FIXTURES, 'components', 'demo.check.sh'),
     });
     const { template } = hostTemplate({ components: [HostComponent.labTools(), demo] });
-    const handle = only(template.findResources('AWS::CloudFormation::WaitConditionHandle'));
+    const handle = only(filesResources(template));
     const init = handle.Metadata['AWS::CloudFormation::Init'];
     expect(init.configSets).toEqual({ default: ['config'] });
     const files = init.config.files as Record<string, { content: string; mode: string }>;
@@ -255,7 +274,7 @@ describe('LabHost', () => {
     fs.cpSync(FIXTURE_STEPS, changed, { recursive: true });
     fs.appendFileSync(path.join(changed, '01-first-step', 'run.sh'), 'show ip route\n');
     const filesId = (stepsDirectory: string): string[] =>
-      Object.keys(hostTemplate({ stepsDirectory }).template.findResources('AWS::CloudFormation::WaitConditionHandle'));
+      Object.keys(filesResources(hostTemplate({ stepsDirectory }).template));
     expect(filesId(changed)).toEqual(filesId(FIXTURE_STEPS));
   });
 
@@ -265,14 +284,14 @@ describe('LabHost', () => {
     const { stack, vpc } = networkStack();
     new LabHost(stack, 'One', { vpc, stepsDirectory: FIXTURE_STEPS, userDataFile: FIXTURE_USER_DATA });
     new LabHost(stack, 'Two', { vpc, stepsDirectory: other, userDataFile: FIXTURE_USER_DATA });
-    Template.fromStack(stack).resourceCountIs('AWS::CloudFormation::WaitConditionHandle', 2);
+    expect(Object.keys(filesResources(Template.fromStack(stack)))).toHaveLength(2);
   });
 
   test('hosts with the same files share one copy per stack', () => {
     const { stack, vpc } = networkStack();
     new LabHost(stack, 'One', { vpc, stepsDirectory: FIXTURE_STEPS, userDataFile: FIXTURE_USER_DATA });
     new LabHost(stack, 'Two', { vpc, stepsDirectory: FIXTURE_STEPS, userDataFile: FIXTURE_USER_DATA });
-    Template.fromStack(stack).resourceCountIs('AWS::CloudFormation::WaitConditionHandle', 1);
+    expect(Object.keys(filesResources(Template.fromStack(stack)))).toHaveLength(1);
   });
 
   test('works where aws-ec2 and aws-iam take an instance or a grantee: rules land on its group, grants on its role', () => {

@@ -2,7 +2,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { filledUserData, isoDurationSeconds, resolveTemplateText, stackNameOf, templateHosts } from '../../../tools/rehearsal/boot';
-import { breakFirstComponent, provisionPhases } from '../../../tools/rehearsal/fleet';
+import { BootedMachine, BROKEN_ON_PURPOSE, breakFirstComponent, failureSignalProblem, notRehearsedLines, provisionPhases } from '../../../tools/rehearsal/fleet';
+import { rehearsalPassed, renderRehearsalSummary } from '../../../tools/rehearsal/summary';
 import { machineName, selectVariants } from '../../../tools/rehearsal/variants';
 
 const pseudo = { stackName: 'lab-alice', region: 'eu-west-1' };
@@ -65,6 +66,16 @@ describe('the user data EC2 would give a host', () => {
     expect(filledUserData(host, 'eu-west-1')).toBe("STACK='lab-alice' REGION='eu-west-1' ID=single1");
   });
 
+  test('a Ref to a wait condition handle becomes a URL the cfn-signal stand-in records', () => {
+    const file = assembly({
+      Handle: { Type: 'AWS::CloudFormation::WaitConditionHandle' },
+      Single: instance('single', '1', { Properties: { Tags: [{ Key: 'cnlab:topology', Value: 'single' }, { Key: 'cnlab:host-index', Value: '1' }],
+        UserData: { 'Fn::Base64': { 'Fn::Join': ['', ["WAIT_HANDLE='", { Ref: 'Handle' }, "'"]] } } } }),
+    });
+    const [host] = templateHosts([file]);
+    expect(filledUserData(host)).toBe("WAIT_HANDLE='https://rehearsal.invalid/wait-condition/lab-alice/Handle'");
+  });
+
   test('anything only a deploy can know is an error that names it', () => {
     expect(resolveTemplateText({ 'Fn::Join': ['', ['a', { Ref: 'AWS::Partition' }]] }, pseudo, 'x')).toBe('aaws');
     expect(() => resolveTemplateText({ 'Fn::GetAtt': ['Thing', 'Arn'] }, pseudo, 'Host UserData')).toThrow(/Host UserData: .*Fn::GetAtt.*cannot be resolved before a deploy/);
@@ -106,9 +117,16 @@ describe('the failure path', () => {
 });
 
 describe('provisioning phases and variants', () => {
-  test('the phase lines of provision.sh', () => {
-    const log = '[provision] lab-tools install: start\n[provision] lab-tools install: OK (8 s)\nnoise\n[provision] open-vswitch check: OK (0 s)\n[provision] pipework install: FAILED (exit 1 after 7 s)\n';
-    expect(provisionPhases(log)).toEqual([{ phase: 'lab-tools install', seconds: 8 }, { phase: 'open-vswitch check', seconds: 0 }]);
+  test('the phase lines of provision.sh; DEGRADED ones say so', () => {
+    const log = '[provision] lab-tools install: start\n[provision] lab-tools install: OK (8 s)\nnoise\n[provision] open-vswitch check: OK (0 s)\n'
+      + '[provision] pipework install: DEGRADED (11 s): its download from GitHub failed 1 time(s)\n[provision] pipework check: FAILED (exit 1 after 7 s)\n';
+    expect(provisionPhases(log)).toEqual([{ phase: 'lab-tools install', seconds: 8 }, { phase: 'open-vswitch check', seconds: 0 },
+      { phase: 'pipework install', seconds: 11, degraded: true }]);
+  });
+
+  test('NOT REHEARSED lines of a boot log, each once', () => {
+    const line = 'pipework download: curl https://raw.githubusercontent.com/jpetazzo/pipework/x/pipework (GitHub is unreachable from this machine)';
+    expect(notRehearsedLines(`a\nNOT REHEARSED: ${line}\nNOT REHEARSED: ${line}\nnot this NOT REHEARSED: x\n`)).toEqual([line]);
   });
 
   test('variants by id, and machine names', () => {
@@ -118,5 +136,42 @@ describe('provisioning phases and variants', () => {
     const [docker26] = selectVariants(['docker26']);
     expect(machineName(docker26, 'single', 1)).toBe('d26s1');
     expect(machineName(docker26, 'multi', 2)).toBe('d26m2');
+  });
+});
+
+describe('issue 11.5: what the rehearsal requires of a failing and of a hindered boot', () => {
+  const failing = (reason: string): Pick<BootedMachine, 'signal'> => ({ signal: { status: 'FAILURE', reason } });
+
+  test('the failure signal must name the phase AND carry the end of its log, on one printable line of at most 1,000 characters', () => {
+    const good = `failed at: lab-tools install | --- provision.sh --- | [provision] lab-tools install: start | ${BROKEN_ON_PURPOSE} | [provision] lab-tools install: FAILED (exit 3 after 0 s)`;
+    expect(failureSignalProblem(failing(good), 'lab-tools')).toBeUndefined();
+    // What the old user data sent: the phase alone.
+    expect(failureSignalProblem(failing('failed at: lab-tools install'), 'lab-tools')).toMatch(/not "failed at: lab-tools install \| \.\.\."/);
+    expect(failureSignalProblem(failing('failed at: lab-tools install | apt-get: oops'), 'lab-tools')).toMatch(/does not carry the end of the failing phase's log/);
+    expect(failureSignalProblem(failing(`${good} | ${'x'.repeat(1000)}`), 'lab-tools')).toMatch(/at most 1,000 printable/);
+    expect(failureSignalProblem(failing(`${good}\u00e9`), 'lab-tools')).toMatch(/characters CloudFormation refuses/);
+    expect(failureSignalProblem({ signal: { status: 'SUCCESS', reason: 'lab host ready' } }, 'lab-tools')).toMatch(/signalled SUCCESS, not FAILURE/);
+  });
+
+  const machine = (name: string, extra: Partial<BootedMachine> = {}): BootedMachine => ({
+    name, address: '10.99.0.41', seconds: 95, phases: [], notRehearsed: [],
+    host: { templateFile: 't', stackName: 's', logicalId: 'SingleHost', topology: 'outage', hostIndex: 1, readinessTimeoutSeconds: 1800 },
+    signal: { status: 'SUCCESS', reason: 'lab host ready, degraded: pipework: its download from GitHub failed 1 time(s)' }, ...extra,
+  });
+
+  test('the summary shows the mirror-outage machine and the boots\' NOT REHEARSED lines (pipework); a failed outage fails the rehearsal', () => {
+    const booted = machine('d26s1', {
+      notRehearsed: ['pipework download: curl URL (GitHub is unreachable from this machine)'],
+      phases: [{ phase: 'pipework install', seconds: 3, degraded: true }, { phase: 'lab-tools install', seconds: 8 }],
+    });
+    const results = [{ variant: selectVariants(['docker26'])[0], machines: [booted], bootSeconds: 100, steps: [] }];
+    const input = { results, steps: [], tunnels: ['gre'], totalSeconds: 300, mirrorOutage: { machine: machine('d26o1') } };
+    const { text, passed } = renderRehearsalSummary(input);
+    expect(passed).toBe(true);
+    expect(text).toContain('| d26o1 | mirror outage | outage 1 (SingleHost) | SUCCESS: lab host ready, degraded: pipework');
+    expect(text).toContain('Mirror outage: d26o1, whose package mirror refused it for its first 45 s, retried and became ready after 95 s, as expected.');
+    expect(text).toContain('pipework install 3 DEGRADED, lab-tools install 8');
+    expect(text).toContain('- `pipework download: curl URL (GitHub is unreachable from this machine)` (printed by d26s1 boot)');
+    expect(rehearsalPassed({ ...input, mirrorOutage: { machine: machine('d26o1'), problem: 'signalled nothing' } })).toBe(false);
   });
 });

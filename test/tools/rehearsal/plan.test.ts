@@ -74,13 +74,13 @@ describe('step selection', () => {
 describe('command line', () => {
   test('defaults', () => {
     expect(parseOptions([])).toEqual({
-      steps: undefined, variants: undefined, failurePath: true, keep: false, pipework: undefined, synth: true, cdkOut: undefined,
+      steps: undefined, variants: undefined, failurePath: true, mirrorOutage: true, keep: false, pipework: undefined, synth: true, cdkOut: undefined,
       stack: undefined, tunnels: ['gre', 'vxlan'], actionTimeoutSeconds: 600, help: false,
     });
   });
   test('options, with a value after a space or an equals sign', () => {
-    const options = parseOptions(['--steps', '01,03', '--keep', '--pipework=/opt/pipework', '--cdk-out', 'out', '--variants', 'docker28', '--no-failure-path', '--tunnels', 'vxlan']);
-    expect(options).toMatchObject({ steps: ['01', '03'], keep: true, pipework: '/opt/pipework', cdkOut: 'out', synth: false, variants: ['docker28'], failurePath: false, tunnels: ['vxlan'] });
+    const options = parseOptions(['--steps', '01,03', '--keep', '--pipework=/opt/pipework', '--cdk-out', 'out', '--variants', 'docker28', '--no-failure-path', '--no-mirror-outage', '--tunnels', 'vxlan']);
+    expect(options).toMatchObject({ steps: ['01', '03'], keep: true, pipework: '/opt/pipework', cdkOut: 'out', synth: false, variants: ['docker28'], failurePath: false, mirrorOutage: false, tunnels: ['vxlan'] });
     expect(parseOptions(['--no-synth']).synth).toBe(false);
   });
   test('mistakes are errors', () => {

@@ -27,7 +27,8 @@
 #   files/...                         files to put on its disk before it boots
 #                                     (files/usr/local/bin/x -> /usr/local/bin/x)
 # and, once it runs: docker/ and containerd/ (its Docker data), and
-# rehearsal/signal.json, what cfn-signal's stand-in was told.
+# rehearsal/signal.json and rehearsal/wait-condition.json, what cfn-signal's stand-in
+# was told (the creation policy's signal; the wait condition's, with the reason).
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -152,7 +153,7 @@ cmd_boot() {
   [ -f "$folder/seed/user-data" ] || die "$folder/seed/user-data is missing: prepare the machine first"
   [ -f "$folder/rehearsal/template.json" ] || die "$folder/rehearsal/template.json is missing"
   docker rm -f "$container" >/dev/null 2>&1 || true
-  rm -rf "$folder/docker" "$folder/containerd" "$folder/rehearsal/signal.json"
+  rm -rf "$folder/docker" "$folder/containerd" "$folder/rehearsal/signal.json" "$folder/rehearsal/wait-condition.json"
   mkdir -p "$folder/docker" "$folder/containerd"
   shopt -s nullglob
   local tarballs=("$folder"/preload/*.tar)
