@@ -6,11 +6,26 @@
 import { createLabContext } from '../tools/lab/aws/context';
 import { runLabCli } from '../tools/lab/cli';
 
+// Ctrl-C ends the process, unless a verb asked to handle it (the watch stops
+// cleanly on the first; a second one ends the process all the same).
+let onInterrupt: (() => void) | undefined;
+process.on('SIGINT', () => {
+  const handler = onInterrupt;
+  onInterrupt = undefined;
+  if (handler) {
+    handler();
+  } else {
+    process.exit(130);
+  }
+});
+
 runLabCli(process.argv.slice(2), {
   createContext: (workshop) => createLabContext(workshop),
   stdout: (text) => process.stdout.write(text),
   stderr: (line) => process.stderr.write(`${line}\n`),
   env: process.env,
+  interactive: process.stdout.isTTY === true,
+  onInterrupt: (handler) => { onInterrupt = handler; },
 }).then(
   (code) => { process.exitCode = code; },
   (error: Error) => {

@@ -23,6 +23,16 @@ export interface FakeHost {
   readonly hostIndex: number;
   readonly privateIp: string;
   readonly pingStatus?: string;
+  /** Tag expires-at. */
+  readonly expiresAt?: string;
+  readonly publicIp?: string;
+  readonly instanceType?: string;
+  readonly launchTime?: string;
+  readonly keyName?: string;
+  readonly securityGroupIds?: readonly string[];
+  readonly name?: string;
+  /** Instead of the attendee tag's value from `attendee` (an injection attempt, say). */
+  readonly attendeeTag?: string;
 }
 
 /** alice and bob, each with a single host and two multi hosts; EC2 lists multi#2 before multi#1. */
@@ -61,11 +71,20 @@ export function instanceOf(host: FakeHost): Instance {
     InstanceId: host.instanceId,
     PrivateIpAddress: host.privateIp,
     State: { Name: host.pingStatus && host.pingStatus !== 'Online' ? 'stopped' : 'running' },
+    PublicIpAddress: host.publicIp,
+    InstanceType: host.instanceType as Instance['InstanceType'],
+    LaunchTime: host.launchTime ? new Date(host.launchTime) : undefined,
+    KeyName: host.keyName,
+    SecurityGroups: host.securityGroupIds?.map((GroupId) => ({ GroupId })),
+    RootDeviceName: '/dev/xvda',
+    BlockDeviceMappings: [{ DeviceName: '/dev/xvda', Ebs: { VolumeId: `vol-${host.instanceId.slice(2)}` } }],
     Tags: [
       { Key: 'workshop', Value: WORKSHOP },
-      { Key: 'attendee', Value: host.attendee },
+      { Key: 'attendee', Value: host.attendeeTag ?? host.attendee },
       { Key: 'cnlab:topology', Value: host.topology },
       { Key: 'cnlab:host-index', Value: String(host.hostIndex) },
+      ...(host.expiresAt ? [{ Key: 'expires-at', Value: host.expiresAt }] : []),
+      ...(host.name ? [{ Key: 'Name', Value: host.name }] : []),
     ],
   };
 }

@@ -2,20 +2,38 @@ import { EXIT_CODES } from '../errors';
 import { checkSteps } from '../checks';
 import { checkGridToJson, formatCheckGrid } from '../format';
 import { isFailedCell } from '../results';
-import { LabVerb } from '../verb';
+import { LabVerb, VerbInvocation } from '../verb';
+import { watchProgress } from '../watch';
 
 /** `lab check [STEP]`: the attendee × step grid of PASS / FAIL. */
 export const checkVerb: LabVerb = {
   name: 'check',
   usage: `  check [STEP]           run the check of a step (default: every step), print an
-                         attendee x step grid of PASS / FAIL with the FAIL reasons`,
-  options: ['attendee', 'all', 'json'],
+                         attendee x step grid of PASS / FAIL with the FAIL reasons;
+                         with --watch, again every --interval until Ctrl-C`,
+  options: ['attendee', 'all', 'json', 'watch', 'interval'],
   step: 'optional',
   changesHosts: false,
   async run(invocation) {
+    if (invocation.flags.has('watch')) {
+      return watchChecks(invocation);
+    }
     const grid = await checkSteps(invocation.context, { step: invocation.step, attendee: invocation.attendee, timeoutSeconds: invocation.timeoutSeconds });
     invocation.stdout(invocation.flags.has('json') ? `${JSON.stringify(checkGridToJson(grid), null, 2)}\n` : `${formatCheckGrid(grid)}\n`);
     const graded = grid.cells.filter((cell) => cell.verdict !== 'N/A');
     return graded.length > 0 && !grid.cells.some(isFailedCell) ? EXIT_CODES.ok : EXIT_CODES.failed;
   },
 };
+
+/** `lab check --watch`: rounds until Ctrl-C. */
+function watchChecks(invocation: VerbInvocation): Promise<number> {
+  const stop = new AbortController();
+  invocation.onInterrupt(() => stop.abort());
+  return watchProgress(invocation.context, {
+    request: { step: invocation.step, attendee: invocation.attendee, timeoutSeconds: invocation.timeoutSeconds },
+    intervalSeconds: invocation.intervalSeconds,
+    signal: stop.signal,
+    interactive: invocation.interactive,
+    write: invocation.stdout,
+  });
+}
