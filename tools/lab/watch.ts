@@ -15,8 +15,8 @@ export interface WatchOptions {
   /** A terminal: each frame clears the screen. Otherwise frames follow one another. */
   readonly interactive: boolean;
   readonly write: (text: string) => void;
-  /** Called with each snapshot (e.g. to write the report page). */
-  readonly onSnapshot?: (snapshot: ProgressSnapshot) => void;
+  /** Called with each snapshot (e.g. to write the report page); part of the round. */
+  readonly onSnapshot?: (snapshot: ProgressSnapshot) => Promise<unknown> | void;
 }
 
 /** Least rest between two rounds, even when a round took longer than the interval. */
@@ -55,7 +55,7 @@ export async function watchProgress(context: LabContext, options: WatchOptions):
       last = await collectProgress(watched, { ...options.request, knownReady });
       last.readiness.filter(({ readiness }) => readiness === 'READY').forEach(({ host }) => knownReady.add(host.instanceId));
       lastRound = round;
-      options.onSnapshot?.(last);
+      await options.onSnapshot?.(last);
       outcome = { kind: 'done', throttledRetries: throttled.retries };
       failedInARow = 0;
       throttledInARow = 0;

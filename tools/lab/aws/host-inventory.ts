@@ -31,6 +31,8 @@ export interface FoundHost {
   readonly expiresAt?: string;
   /** Tag `Name`. */
   readonly name?: string;
+  /** Tag `cnlab:login-user`: the image's login user, for SSH. */
+  readonly loginUser?: string;
   /** EC2 instance type, e.g. t3.large. */
   readonly instanceType?: string;
   /** When EC2 last started the instance (ISO 8601). */
@@ -203,6 +205,7 @@ function instanceDetails(instance: Instance): Partial<FoundHost> {
     publicIp: instance.PublicIpAddress,
     expiresAt: tagValue(instance, HOST_TAGS.expiresAt),
     name: tagValue(instance, 'Name'),
+    loginUser: tagValue(instance, HOST_TAGS.loginUser),
     instanceType: instance.InstanceType,
     launchTime: instance.LaunchTime ? new Date(instance.LaunchTime).toISOString() : undefined,
     keyName: instance.KeyName,
