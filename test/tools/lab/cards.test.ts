@@ -43,7 +43,7 @@ describe('lab cards', () => {
     expect(page).toContain('ssh -i lab-key.pem admin@198.51.100.12');
     expect(page).toContain('(umask 077; aws ssm get-parameter --region us-east-1 --name /ec2/keypair/key-containernetworksalicelabkey --with-decryption');
     expect(page).toContain('sudo HOSTS=10.0.1.11,10.0.1.12 /opt/container-networks/steps/06-across-hosts/run.sh');
-    expect(page).toContain('sudo /opt/container-networks/steps/01-docker-on-the-host/check.sh');
+    expect(page).toContain('sudo /opt/container-networks/steps/01-docker-on-the-host/run.sh');
     expect(page).toContain('Containers across hosts: Open vSwitch tunnels (GRE, VXLAN, Geneve)');
     expect(page).toContain('your lab ends 2026-05-04 18:00 UTC');
   });

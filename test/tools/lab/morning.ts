@@ -1,6 +1,9 @@
 // The workshop morning the pages' tests render: alice all green, bob failing
 // step 6 and expiring soon, and a host whose tags and output try to inject
 // markup. Times on the fake clock, which starts at NOW.
+import * as fs from 'fs';
+import * as path from 'path';
+import { REPOSITORY } from '../../fixtures/cdk';
 import { DEFAULT_HOSTS, FakeHost, FakeSecurityGroups, FakeStep, InvocationScript } from './fixtures';
 
 export const NOW = Date.parse('2026-05-04T10:00:00Z');
@@ -8,10 +11,11 @@ export const NOW = Date.parse('2026-05-04T10:00:00Z');
 /** What a hostile attendee (root on their host) could put into a tag or a check's output. */
 export const INJECTION = '<img src=x onerror="document.title=\'pwned\'"><script>document.title=\'pwned\'</script>';
 
-export const MORNING_STEPS: readonly FakeStep[] = [
-  { stepId: '01-docker-on-the-host', hosts: 'single', title: 'Docker on the host: docker0, NAT and veth pairs' },
-  { stepId: '06-across-hosts', hosts: 'multi', title: 'Containers across hosts: Open vSwitch tunnels (GRE, VXLAN, Geneve)' },
-];
+/** The workshop's own steps (each assets/steps/NN-name/step.json): ids, topologies, titles. */
+export const MORNING_STEPS: readonly FakeStep[] = fs.readdirSync(path.join(REPOSITORY, 'assets', 'steps')).sort().map((stepId) => {
+  const spec = JSON.parse(fs.readFileSync(path.join(REPOSITORY, 'assets', 'steps', stepId, 'step.json'), 'utf8')) as { hosts: string; title: string };
+  return { stepId, hosts: spec.hosts, title: spec.title };
+});
 
 const PUBLIC_IPS: Readonly<Record<string, string>> = {
   'i-alice-single': '198.51.100.10', 'i-alice-multi1': '198.51.100.11', 'i-alice-multi2': '198.51.100.12',

@@ -20,7 +20,7 @@ describe('lab report', () => {
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cnlab-report-')), 'out', 'progress.html');
     const { code, stdout } = await runLab(morning(), ['report', '--out', file], {}, NOW);
     expect(code).toBe(1);
-    expect(stdout).toBe(`wrote ${file}: 3 attendee(s), 7/7 hosts ready, 3 checks passed, 2 not passing\n`);
+    expect(stdout).toBe(`wrote ${file}: 3 attendee(s), 7/7 hosts ready, 13 checks passed, 7 not passing\n`);
     const page = fs.readFileSync(file, 'utf8');
     expect(page).not.toMatch(/<script|<link|src="http|href="http/);
     expect(page).toContain('title="multi#2: FAIL: no tunnel port to 10.0.2.11 on br-tun; run step 6 again">FAIL</td>');

@@ -44,10 +44,8 @@ export interface CardStep {
   readonly topology?: TopologyKind;
   /** Where it runs, in words: `your single host`, `each of your multi hosts`. */
   readonly where: string;
-  /** `sudo /opt/container-networks/steps/01-.../run.sh`, with HOSTS for a step of several hosts. */
+  /** `sudo /opt/container-networks/steps/01-.../run.sh`, with HOSTS for a step of several hosts (check.sh goes the same way). */
   readonly runCommand: string;
-  readonly checkCommand: string;
-  readonly guidePath: string;
 }
 
 /** Everything one attendee's card shows, and nothing of anybody else. */
@@ -137,7 +135,5 @@ function cardStep(step: StepInfo, own: readonly FoundHost[]): CardStep {
     ...(step.topology ? { topology: step.topology } : {}),
     where,
     runCommand: `sudo ${env}${folder}/run.sh`,
-    checkCommand: `sudo ${env}${folder}/check.sh`,
-    guidePath: `${folder}/guide.md`,
   };
 }

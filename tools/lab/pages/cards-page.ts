@@ -11,23 +11,27 @@ body { font-family: "Liberation Sans", Arial, sans-serif; color: #1b1f24; margin
 .card .meta { color: #57606a; font-size: 9.5pt; margin: 0 0 2mm; }
 .card h2 { font-size: 12.5pt; margin: 5mm 0 2mm; color: #0b5cad; }
 .card h3 { font-size: 10.5pt; margin: 3mm 0 1mm; }
+.card p { font-size: 10pt; margin: 1.2mm 0; }
+.card .ssh-host { display: grid; grid-template-columns: 28mm 1fr; align-items: center; font-size: 9.5pt; }
 .card table { border-collapse: collapse; width: 100%; font-size: 9.5pt; }
 .card th, .card td { border: 1px solid #d0d7de; padding: 1.2mm 2mm; text-align: left; vertical-align: top; }
 .card th { background: #f3f6f9; }
 .card code, .card .cmd { font-family: "Liberation Mono", monospace; font-size: 8.8pt; }
-.card .cmd { display: block; background: #f6f8fa; border: 1px solid #d0d7de; padding: 1.2mm 2mm; margin: 1mm 0; white-space: pre-wrap; word-break: break-all; }
+.card .cmd { display: block; background: #f6f8fa; border: 1px solid #d0d7de; padding: 0.8mm 2mm; margin: 0.8mm 0; white-space: pre-wrap; word-break: break-all; }
 .card ol { padding-left: 6mm; margin: 0; font-size: 9.5pt; }
-.card li { margin-bottom: 2mm; }
+@page { size: A4; margin: 10mm; }
+.card li { margin-bottom: 1.5mm; }
 .card a { color: #0b5cad; word-break: break-all; }
 @media print {
   body { background: #fff; }
-  .card { border: none; margin: 0 auto; page-break-after: always; break-after: page; }
+  .card { border: none; border-radius: 0; margin: 0 auto; padding: 0; max-width: none; page-break-after: always; break-after: page; }
 }`;
 
 function hostRow(host: CardHost): SafeHtml {
   return html`<tr data-instance="${host.instanceId}">
 <td>${host.label}${host.name ? html`<br><small>${host.name}</small>` : ''}</td>
 <td>${host.topology}</td>
+<td><code>${host.instanceId}</code></td>
 <td><code>${host.privateIp ?? '-'}</code></td>
 <td><code>${host.publicIp ?? '-'}</code></td>
 <td><a class="session" href="${host.sessionUrl}">browser shell</a></td>
@@ -35,9 +39,8 @@ function hostRow(host: CardHost): SafeHtml {
 }
 
 function stepItem(step: CardStep): SafeHtml {
-  return html`<li data-step="${step.stepId}"><strong>${step.title}</strong> <small>(${step.stepId}, on ${step.where})</small>
-<span class="cmd">${step.runCommand}</span><span class="cmd">${step.checkCommand}</span>
-<small>Guide: <code>${step.guidePath}</code></small></li>`;
+  return html`<li data-step="${step.stepId}"><strong>${step.title}</strong> <small>(on ${step.where})</small>
+<span class="cmd">${step.runCommand}</span></li>`;
 }
 
 function connectSection(card: AttendeeCard): SafeHtml {
@@ -46,12 +49,12 @@ function connectSection(card: AttendeeCard): SafeHtml {
   return html`<section class="connect">
 <h2>How to connect</h2>
 <h3>In the browser (Session Manager)</h3>
-<p>${signIn.text}${signIn.url ? html` <a href="${signIn.url}">${signIn.url}</a>` : ''} Then open your host's link:</p>
-${card.hosts.map((host) => html`<p>${host.label}: <a href="${host.sessionUrl}">${host.sessionUrl}</a></p>`)}
+<p>${signIn.text}${signIn.url ? html` <a href="${signIn.url}">${signIn.url}</a>` : ''} Then follow a host's <em>browser shell</em> link above
+(on paper: Systems Manager, Session Manager, <em>Start session</em>, and choose the host's instance).</p>
 ${ssh && sshHosts.length > 0 ? html`<h3>With SSH</h3>
 <p class="key">${ssh.keyHowTo}</p>
 ${ssh.keyCommand ? html`<span class="cmd key-command">${ssh.keyCommand}</span>` : ''}
-${sshHosts.map((host) => html`<p>${host.label}:</p><span class="cmd ssh">${host.sshCommand}</span>`)}` : html`<p class="no-ssh">SSH is not open for this workshop: use the browser shell.</p>`}
+${sshHosts.map((host) => html`<div class="ssh-host"><span>${host.label}</span><span class="cmd ssh">${host.sshCommand}</span></div>`)}` : html`<p class="no-ssh">SSH is not open for this workshop: use the browser shell.</p>`}
 </section>`;
 }
 
@@ -67,14 +70,16 @@ export function renderCard(card: AttendeeCard): SafeHtml {
 <section class="hosts">
 <h2>Your hosts</h2>
 <table>
-<thead><tr><th>host</th><th>topology</th><th>private IP</th><th>public IP</th><th>connect</th></tr></thead>
+<thead><tr><th>host</th><th>topology</th><th>instance</th><th>private IP</th><th>public IP</th><th>connect</th></tr></thead>
 <tbody>${card.hosts.map(hostRow)}</tbody>
 </table>
 </section>
 ${connectSection(card)}
 <section class="steps">
 <h2>The steps</h2>
-<p>Your organiser may run and check them for you; to do it yourself, in a shell on the host:</p>
+<p>Your organiser may run and check them for you. To do it yourself, in a shell on the host: each step's folder
+<code>/opt/container-networks/steps/NN-name/</code> has <code>guide.md</code> (read it first), <code>run.sh</code>,
+and <code>check.sh</code> (run it the same way after run.sh: it says PASS or FAIL and why).</p>
 <ol>${card.steps.map(stepItem)}</ol>
 </section>
 </article>`;
