@@ -78,7 +78,7 @@ function problemLines(snapshot: ProgressSnapshot, snapshotRound: number): string
   const notReady = snapshot.readiness.filter(({ readiness }) => readiness !== 'READY');
   if (notReady.length > 0) {
     lines.push('', 'Hosts not ready:');
-    notReady.forEach(({ host, readiness, reason }) => lines.push(`  ${describeHost(host)}: ${readiness}${reason ? ` - ${reason}` : ''}`));
+    notReady.forEach(({ host, readiness, reason }) => lines.push(`  ${describeHost(host)}: ${reason?.startsWith(readiness) ? reason : `${readiness}${reason ? ` - ${reason}` : ''}`}`));
   }
   const failed = snapshot.grid.cells.filter(isFailedCell);
   if (failed.length > 0) {
