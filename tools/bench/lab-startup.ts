@@ -64,7 +64,8 @@ export async function labStartupReport(repository: string, runs: number): Promis
     ];
     const times = measureStartup(variants, runs, repository);
     const ratio = median(times[0].seconds) / median(times[1].seconds);
-    return `${startupTable(times)}\n\nNode.js ${process.version}, ${os.cpus().length} cores; the bundle starts ${ratio.toFixed(1)} times as fast.`;
+    const load = os.loadavg()[0].toFixed(1);
+    return `${startupTable(times)}\n\nNode.js ${process.version}, ${os.cpus().length} cores, load average ${load} at the end; the bundle starts ${ratio.toFixed(1)} times as fast.`;
   } finally {
     fs.rmSync(folder, { recursive: true, force: true });
   }
