@@ -35,8 +35,16 @@ const OPTIONS: Readonly<Record<string, { readonly type: 'string' | 'boolean'; re
     usage: `  --watch                check: redraw the grid every --interval until Ctrl-C, with
                          readiness, time left and the FAIL reasons of the latest round`,
   },
-  interval: { type: 'string', usage: `  --interval SECONDS     check --watch: from one round's start to the next (default ${DEFAULT_INTERVAL_SECONDS}, ${MIN_INTERVAL_SECONDS} to ${MAX_INTERVAL_SECONDS})` },
-  out: { type: 'string', usage: '  --out PATH             cards: the folder to write (default lab-cards); report: the file (default lab-report.html)' },
+  interval: {
+    type: 'string',
+    usage: `  --interval SECONDS     check --watch: from one round's start to the next
+                         (default ${DEFAULT_INTERVAL_SECONDS}, ${MIN_INTERVAL_SECONDS} to ${MAX_INTERVAL_SECONDS})`,
+  },
+  out: {
+    type: 'string',
+    usage: `  --out PATH             cards: the folder (default lab-cards); report: the page
+                         (default lab-report.html); check --watch: a page rewritten each round`,
+  },
   fast: { type: 'boolean', usage: '  --fast                 hosts: agent status only, no readiness command' },
   help: { type: 'boolean', short: 'h', usage: '  -h, --help             this text' },
 };

@@ -52,7 +52,7 @@ export async function watchProgress(context: LabContext, options: WatchOptions):
     const startedAt = context.now();
     let outcome: WatchRound['outcome'];
     try {
-      last = await collectProgress(watched, { ...options.request, knownReady });
+      last = await untilAborted(collectProgress(watched, { ...options.request, knownReady }), options.signal);
       last.readiness.filter(({ readiness }) => readiness === 'READY').forEach(({ host }) => knownReady.add(host.instanceId));
       lastRound = round;
       await options.onSnapshot?.(last);
@@ -79,6 +79,23 @@ export async function watchProgress(context: LabContext, options: WatchOptions):
   options.write(`watch stopped after ${round} round(s)${last ? `; the last complete round started ${new Date(last.takenAt).toISOString()}` : ''}\n`);
   const graded = last?.grid.cells.filter((cell) => cell.verdict !== 'N/A') ?? [];
   return graded.length > 0 && !graded.some(isFailedCell) ? EXIT_CODES.ok : EXIT_CODES.failed;
+}
+
+/**
+ * The promise's value, or a rejection as soon as the signal aborts: a round
+ * waiting on a call that hangs (no answer from an endpoint) still stops at Ctrl-C.
+ */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  promise.catch(() => undefined);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(new Error('watch stopped'));
+    if (signal.aborted) {
+      onAbort();
+      return;
+    }
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }
 
 /** Seconds to rest before the next round. */

@@ -1,8 +1,12 @@
 // lab check --watch against a fake AWS account on a fake clock: rounds, one at
 // a time, the frame's content, throttling, and stopping with Ctrl-C.
+import { spawn } from 'child_process';
+import * as net from 'net';
+import * as path from 'path';
 import { DescribeInstancesCommand } from '@aws-sdk/client-ec2';
 import { GetCommandInvocationCommand, SendCommandCommand } from '@aws-sdk/client-ssm';
 import { nextWait } from '../../../tools/lab/watch';
+import { REPOSITORY } from '../../fixtures/cdk';
 import { awsError, DEFAULT_HOSTS, fakeAws, FakeHost, instanceOf, InvocationScript, restoreFakeAws, runLab } from './fixtures';
 
 afterEach(restoreFakeAws);
@@ -124,5 +128,43 @@ describe('lab check --watch', () => {
     expect(nextWait(60, 10, 1)).toBe(120);
     expect(nextWait(60, 10, 2)).toBe(240);
     expect(nextWait(300, 10, 3)).toBe(600);
+  });
+});
+
+describe('lab check --watch, the real command', () => {
+  test('Ctrl-C (SIGINT) ends it at once even while a call hangs on an endpoint that never answers', async () => {
+    // A loopback server that accepts connections and never answers.
+    const sockets: net.Socket[] = [];
+    const server = net.createServer((socket) => { sockets.push(socket); });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as net.AddressInfo;
+    try {
+      const child = spawn(process.execPath, [path.join(REPOSITORY, 'bin', 'lab.js'), 'check', '--watch'], {
+        cwd: REPOSITORY,
+        env: { ...process.env, AWS_ENDPOINT_URL: `http://127.0.0.1:${port}`, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_EC2_METADATA_DISABLED: 'true' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stdout = '';
+      child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString(); });
+      const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+      // Wait until the command has connected (the first round's DescribeInstances hangs), then press Ctrl-C.
+      const deadline = Date.now() + 20000;
+      while (sockets.length === 0 && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      expect(sockets.length).toBeGreaterThan(0);
+      const interruptedAt = Date.now();
+      child.kill('SIGINT');
+      const code = await Promise.race([exited, new Promise<'hung'>((resolve) => setTimeout(() => resolve('hung'), 5000))]);
+      if (code === 'hung') {
+        child.kill('SIGKILL');
+      }
+      expect(code).toBe(1);
+      expect(Date.now() - interruptedAt).toBeLessThan(5000);
+      expect(stdout).toBe('watch stopped after 1 round(s)\n');
+    } finally {
+      sockets.forEach((socket) => socket.destroy());
+      server.close();
+    }
   });
 });
