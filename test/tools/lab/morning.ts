@@ -27,7 +27,8 @@ export const MORNING_HOSTS: readonly FakeHost[] = [
     ...host,
     publicIp: PUBLIC_IPS[host.instanceId],
     expiresAt: host.attendee === 'alice' ? '2026-05-04T18:00:00Z' : '2026-05-04T10:20:00Z',
-    instanceType: 't3.large',
+    // The default sizes: t3.small for the single host, t3.micro for the multi hosts.
+    instanceType: host.topology === 'single' ? 't3.small' : 't3.micro',
     launchTime: '2026-05-04T08:00:00Z',
     keyName: `container-networks-${host.attendee}-lab-key`,
     securityGroupIds: [`sg-${host.attendee}`],
@@ -36,7 +37,7 @@ export const MORNING_HOSTS: readonly FakeHost[] = [
   // An instance whose attendee tag was set to markup (tags are not validated by EC2).
   {
     attendee: 'zz-hostile', attendeeTag: INJECTION, instanceId: 'i-hostile', topology: 'single', hostIndex: 1, privateIp: '10.0.9.10',
-    publicIp: '198.51.100.90', instanceType: 't3.large', launchTime: '2026-05-04T09:00:00Z', securityGroupIds: ['sg-hostile'],
+    publicIp: '198.51.100.90', instanceType: 't3.small', launchTime: '2026-05-04T09:00:00Z', securityGroupIds: ['sg-hostile'],
   },
 ];
 

@@ -12,7 +12,7 @@ import { INJECTION, MORNING_GROUPS, MORNING_HOSTS, MORNING_INVOCATIONS, MORNING_
 afterEach(restoreFakeAws);
 
 function morning() {
-  return fakeAws({ hosts: MORNING_HOSTS, steps: MORNING_STEPS, invocation: MORNING_INVOCATIONS, securityGroups: MORNING_GROUPS, volumeGiB: 30 });
+  return fakeAws({ hosts: MORNING_HOSTS, steps: MORNING_STEPS, invocation: MORNING_INVOCATIONS, securityGroups: MORNING_GROUPS, volumeGiB: 8 });
 }
 
 describe('lab report', () => {
@@ -28,10 +28,10 @@ describe('lab report', () => {
     expect(page).toContain('&lt;script&gt;document.title=&#39;pwned&#39;&lt;/script&gt;');
   });
 
-  test('cost so far: each running host at its list price since it last started (alice: 3 x t3.large with 30 GiB for 2 h)', async () => {
+  test('cost so far: each running host at its list price since it last started (alice: a t3.small and two t3.micro with 8 GiB each, for 2 h)', async () => {
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cnlab-report-')), 'report.html');
     await runLab(morning(), ['report', '--out', file], {}, NOW);
-    const alice = formatUsd(3 * 2 * hostHourUsd('t3.large', 30)!);
+    const alice = formatUsd(2 * (hostHourUsd('t3.small', 8)! + 2 * hostHourUsd('t3.micro', 8)!));
     const row = /<tr data-attendee="alice">[\s\S]*?<\/tr>/.exec(fs.readFileSync(file, 'utf8'))?.[0] ?? '';
     expect(row).toContain(`<td class="cost">${alice}</td>`);
   });

@@ -37,7 +37,7 @@ browserDescribe('the lab pages in headless Chromium', () => {
 
   beforeAll(async () => {
     folder = fs.mkdtempSync(path.join(os.tmpdir(), 'cnlab-pages-'));
-    const aws = fakeAws({ hosts: MORNING_HOSTS, steps: MORNING_STEPS, invocation: MORNING_INVOCATIONS, securityGroups: MORNING_GROUPS, volumeGiB: 30 });
+    const aws = fakeAws({ hosts: MORNING_HOSTS, steps: MORNING_STEPS, invocation: MORNING_INVOCATIONS, securityGroups: MORNING_GROUPS, volumeGiB: 8 });
     expect((await runLab(aws, ['report', '--out', path.join(folder, 'report.html')], {}, NOW)).code).toBe(1);
     expect((await runLab(aws, ['cards', '--out', path.join(folder, 'cards')], {}, NOW)).code).toBe(0);
     restoreFakeAws();
@@ -69,7 +69,7 @@ browserDescribe('the lab pages in headless Chromium', () => {
     expect(await bob.locator('td.time-left').textContent()).toBe('20m');
     expect(await bob.locator('td.time-left').getAttribute('class')).toContain('soon');
     expect(await page.locator('tr[data-attendee="alice"] td.time-left').textContent()).toBe('8h 00m');
-    expect(await page.locator('tr[data-attendee="alice"] td.cost').textContent()).toBe(formatUsd(3 * 2 * hostHourUsd('t3.large', 30)!));
+    expect(await page.locator('tr[data-attendee="alice"] td.cost').textContent()).toBe(formatUsd(2 * (hostHourUsd('t3.small', 8)! + 2 * hostHourUsd('t3.micro', 8)!)));
     expect(await page.locator('ul.reasons li[data-attendee="bob"]').textContent()).toContain('no tunnel port to 10.0.2.11 on br-tun');
     await failing.hover();
     await page.screenshot({ path: path.join(SCREENSHOTS, 'report.png'), fullPage: true });
