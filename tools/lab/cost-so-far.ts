@@ -1,5 +1,5 @@
 import { DescribeVolumesCommand } from '@aws-sdk/client-ec2';
-import { DEFAULT_ROOT_VOLUME_GIB, formatUsd, hostHourUsd, PRICES_CHECKED, PRICES_REGION, stoppedHostHourUsd } from '../../lib/cost/prices';
+import { DEFAULT_ROOT_VOLUME_GIB, hostHourUsd, PRICES_CHECKED, PRICES_REGION, stoppedHostHourUsd } from '../../lib/cost/prices';
 import { LabContext } from './aws/context';
 import { FoundHost } from './aws/host-inventory';
 import { withBackoff } from './aws/retry';
@@ -58,5 +58,3 @@ export function sumCosts(costs: readonly HostCost[]): { soFarUsd: number; perHou
     complete: costs.every((cost) => cost.soFarUsd !== undefined && cost.perHourUsd !== undefined),
   };
 }
-
-export { formatUsd };

@@ -6,6 +6,7 @@ import { EXPIRY_SOON_MINUTES } from './time-left';
 
 /** What the watch knows after a round, to draw a frame. */
 export interface WatchRound {
+  readonly workshop: string;
   readonly round: number;
   /** The round ended with a grid (and how many throttled calls were retried in it), or was throttled, or failed. */
   readonly outcome: { readonly kind: 'done'; readonly throttledRetries: number } | { readonly kind: 'throttled' | 'failed'; readonly message: string };
@@ -26,7 +27,7 @@ export function clockTime(milliseconds: number): string {
 /** One frame of `lab check --watch`: the round's line, the grid with readiness and time left, counts per step, what is not ready, the FAIL reasons. */
 export function formatWatchFrame(round: WatchRound): string {
   const lines = [
-    `lab check --watch: workshop ${round.snapshot?.workshop ?? ''}, a round every ${round.intervalSeconds} s (Ctrl-C to stop)`.replace('workshop ,', 'workshop'),
+    `lab check --watch: workshop ${round.workshop}, a round every ${round.intervalSeconds} s (Ctrl-C to stop)`,
     roundLine(round),
   ];
   if (round.snapshot) {

@@ -68,7 +68,7 @@ export async function watchProgress(context: LabContext, options: WatchOptions):
     }
     const tookMs = context.now() - startedAt;
     const waitSeconds = nextWait(options.intervalSeconds, tookMs / 1000, throttledInARow);
-    const frame = formatWatchFrame({ round, outcome, tookMs, startedAt, snapshot: last, snapshotRound: lastRound, intervalSeconds: options.intervalSeconds, nextRoundAt: context.now() + waitSeconds * 1000 });
+    const frame = formatWatchFrame({ workshop: context.workshop, round, outcome, tookMs, startedAt, snapshot: last, snapshotRound: lastRound, intervalSeconds: options.intervalSeconds, nextRoundAt: context.now() + waitSeconds * 1000 });
     options.write(options.interactive ? `${CLEAR_SCREEN}${frame}\n` : `${frame}\n\n`);
     try {
       await watched.sleep(waitSeconds * 1000, options.signal);

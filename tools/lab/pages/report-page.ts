@@ -1,6 +1,7 @@
-import { CheckCell, CheckVerdict, isFailedCell } from '../results';
-import { COST_NOTE, formatUsd, HostCost, sumCosts } from '../cost-so-far';
+import { formatUsd } from '../../../lib/cost/prices';
+import { COST_NOTE, HostCost, sumCosts } from '../cost-so-far';
 import { attendeeStandings, AttendeeStanding, ProgressSnapshot } from '../progress';
+import { CheckCell, CheckVerdict, isFailedCell } from '../results';
 import { EXPIRY_SOON_MINUTES } from '../time-left';
 import { html, htmlDocument, SafeHtml } from './html';
 
