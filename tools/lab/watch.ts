@@ -3,7 +3,7 @@ import { isThrottlingError } from './aws/retry';
 import { EXIT_CODES, LabInputError } from './errors';
 import { collectProgress, ProgressRequest, ProgressSnapshot } from './progress';
 import { isFailedCell } from './results';
-import { formatWatchFrame, WatchRound } from './watch-format';
+import { clockTime, formatWatchFrame, WatchRound } from './watch-format';
 
 /** How `lab check --watch` runs. */
 export interface WatchOptions {
@@ -50,6 +50,9 @@ export async function watchProgress(context: LabContext, options: WatchOptions):
     round += 1;
     throttled.retries = 0;
     const startedAt = context.now();
+    if (options.interactive) {
+      options.write(`${round === 1 ? `${CLEAR_SCREEN}lab check --watch: workshop ${context.workshop}: ` : '\n'}round ${round} running since ${clockTime(startedAt)} ...`);
+    }
     let outcome: WatchRound['outcome'];
     try {
       last = await untilAborted(collectProgress(watched, { ...options.request, knownReady }), options.signal);

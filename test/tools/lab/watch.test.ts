@@ -20,10 +20,11 @@ const BOB_FAILS_STEP_6: InvocationScript = (_, instanceId, documentName) => inst
   : { Status: 'Success', ResponseCode: 0, StandardOutputContent: 'READY since 1970-01-01T00:00:00Z\n' };
 
 /** Runs `lab check --watch ...`, pressing Ctrl-C after `frames` frames; returns the frames. */
-async function watch(aws: ReturnType<typeof fakeAws>, args: string[], frames: number, onFrame?: (index: number) => void) {
+async function watch(aws: ReturnType<typeof fakeAws>, args: string[], frames: number, onFrame?: (index: number) => void, interactive = false) {
   let interrupt: (() => void) | undefined;
   const written: string[] = [];
   const run = await runLab(aws, ['check', '--watch', ...args], {
+    interactive,
     onInterrupt: (handler) => { interrupt = handler; },
     stdout: (text) => {
       written.push(text);
@@ -55,6 +56,14 @@ describe('lab check --watch', () => {
     expect(frames[1]).toMatch(/round 2 at 00:00:30 UTC/);
     expect(frames[2]).toMatch(/round 3 at 00:01:00 UTC/);
     expect(frames[3]).toBe('watch stopped after 3 round(s); the last complete round started 1970-01-01T01:00:00.000Z'.replace('01:00:00', '00:01:00') + '\n');
+  });
+
+  test('on a terminal each frame clears the screen, and a line says while a round runs', async () => {
+    const aws = fakeAws({ hosts: HOSTS });
+    const { frames } = await watch(aws, ['--interval', '30'], 3, undefined, true);
+    expect(frames[0]).toBe('\x1b[H\x1b[2Jlab check --watch: workshop container-networks: round 1 running since 00:00:00 UTC ...');
+    expect(frames[1]).toMatch(/^\x1b\[H\x1b\[2Jlab check --watch: workshop container-networks, a round every 30 s \(Ctrl-C to stop\)\nround 1 at 00:00:00 UTC: done/);
+    expect(frames[2]).toBe('\nround 2 running since 00:00:30 UTC ...');
   });
 
   test('one round at a time, and the readiness command goes only to hosts not yet found READY', async () => {
