@@ -63,6 +63,18 @@ describe('lab cards', () => {
     }
   });
 
+  test('a key pair deleted since the hosts launched: the card has no key command, and says to ask the organiser', async () => {
+    const hosts = MORNING_HOSTS.map((host) => host.attendee === 'alice' ? { ...host, keyName: 'deleted-key' } : host);
+    const aws = fakeAws({ hosts, steps: MORNING_STEPS, securityGroups: MORNING_GROUPS });
+    const folder = tempFolder();
+    const { code } = await runLab(aws, ['cards', '--attendee', 'alice', '--out', folder], {}, NOW);
+    expect(code).toBe(0);
+    const page = fs.readFileSync(path.join(folder, 'alice.html'), 'utf8');
+    expect(page).not.toContain('aws ssm get-parameter');
+    expect(page).toContain('Your organiser gives you your hosts&#39; private key as lab-key.pem.</p>');
+    expect(page).toContain('ssh -i lab-key.pem admin@198.51.100.10');
+  });
+
   test('without port 22 open, a card has no SSH command and says so', async () => {
     const aws = fakeAws({ hosts: MORNING_HOSTS, steps: MORNING_STEPS, securityGroups: { 'sg-alice': { ssh: false } } });
     const folder = tempFolder();

@@ -133,8 +133,10 @@ export function fakeAws(options: { hosts?: readonly FakeHost[]; steps?: readonly
         : [{ IpProtocol: 'tcp', FromPort: 8080, ToPort: 8080, UserIdGroupPairs: [{ GroupId }] }],
     })),
   }));
-  ec2.on(DescribeKeyPairsCommand).callsFake((input: { KeyNames?: string[] }) => ({
-    KeyPairs: (input.KeyNames ?? []).map((KeyName) => ({ KeyName, KeyPairId: `key-${KeyName.replace(/[^a-z0-9]/g, '')}` })),
+  ec2.on(DescribeKeyPairsCommand).callsFake((input: { Filters?: Array<{ Name?: string; Values?: string[] }> }) => ({
+    KeyPairs: (input.Filters?.find((filter) => filter.Name === 'key-name')?.Values ?? [])
+      .filter((KeyName) => !KeyName.includes('deleted'))
+      .map((KeyName) => ({ KeyName, KeyPairId: `key-${KeyName.replace(/[^a-z0-9]/g, '')}` })),
   }));
   ec2.on(DescribeVolumesCommand).callsFake((input: { VolumeIds?: string[] }) => ({
     Volumes: (input.VolumeIds ?? []).map((VolumeId) => ({ VolumeId, Size: options.volumeGiB ?? 30 })),

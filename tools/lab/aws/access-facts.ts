@@ -42,7 +42,8 @@ export async function keyPairIds(context: LabContext, hosts: readonly FoundHost[
   const names = [...new Set(hosts.map((host) => host.keyName).filter((name): name is string => !!name))];
   const ids = new Map<string, string>();
   if (names.length > 0) {
-    const page = await withBackoff(() => context.ec2.send(new DescribeKeyPairsCommand({ KeyNames: names })), context.backoff);
+    // Filter rather than KeyNames: a key pair deleted since the hosts launched is then just missing, not an error.
+    const page = await withBackoff(() => context.ec2.send(new DescribeKeyPairsCommand({ Filters: [{ Name: 'key-name', Values: names }] })), context.backoff);
     for (const pair of page?.KeyPairs ?? []) {
       if (pair.KeyName && pair.KeyPairId) {
         ids.set(pair.KeyName, pair.KeyPairId);

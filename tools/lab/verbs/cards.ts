@@ -26,7 +26,9 @@ export function defaultAccess(region: string, keyIds: ReadonlyMap<string, string
       signIn: { text: 'Sign in to the AWS console of the workshop\'s account the way your organiser tells you.' },
       ssh: {
         keyFile: 'lab-key.pem',
-        keyHowTo: 'Your organiser gives you your hosts\' private key as lab-key.pem. With AWS credentials that may read it, this command saves it:',
+        keyHowTo: keyId
+          ? 'Your organiser gives you your hosts\' private key as lab-key.pem. With AWS credentials that may read it, this command saves it:'
+          : 'Your organiser gives you your hosts\' private key as lab-key.pem.',
         ...(keyId ? {
           keyCommand: `(umask 077; aws ssm get-parameter --region ${region} --name /ec2/keypair/${keyId} --with-decryption --query Parameter.Value --output text > lab-key.pem)`,
         } : {}),
