@@ -18,8 +18,11 @@ export interface WorkshopConfig {
   readonly sshCidr?: string;
   /** Whether sshCidr may be wider than /16, up to 0.0.0.0/0 (context allowSshFromAnywhere=true). */
   readonly allowSshFromAnywhere: boolean;
-  /** EC2 instance type of the lab hosts (a Graviton type boots the arm64 image). */
-  readonly instanceType: ec2.InstanceType;
+  /**
+   * EC2 instance type of every lab host (a Graviton type boots the arm64 image), or undefined for each
+   * topology's measured default (t3.small single, t3.micro multi).
+   */
+  readonly instanceType?: ec2.InstanceType;
   /** How long CloudFormation waits for each host's readiness signal, in minutes. */
   readonly readinessTimeoutMinutes: number;
   /** Which traffic the VPC's flow log records: rejected packets only, or all. */
@@ -47,7 +50,6 @@ export interface WorkshopConfig {
 export const CONFIG_DEFAULTS = {
   workshopName: DEFAULT_WORKSHOP_NAME,
   attendees: 'attendee1',
-  instanceType: 't3.large',
   hostOs: DEFAULT_HOST_OS,
   multiHostCount: TOPOLOGIES.multi.defaultHosts,
   topologies: 'single,multi',
@@ -169,9 +171,9 @@ export function parseWorkshopConfig(context: Record<string, unknown>): WorkshopC
   const attendees = readAttendees(reader);
   const allowSshFromAnywhere = reader.flag('allowSshFromAnywhere');
   const sshCidr = readSshCidr(reader, allowSshFromAnywhere);
-  const instanceTypeText = reader.text('instanceType') ?? CONFIG_DEFAULTS.instanceType;
-  const instanceTypeError = instanceTypeProblem(instanceTypeText);
-  if (instanceTypeError !== undefined) {
+  const instanceTypeText = reader.text('instanceType');
+  const instanceTypeError = instanceTypeText === undefined ? undefined : instanceTypeProblem(instanceTypeText);
+  if (instanceTypeText !== undefined && instanceTypeError !== undefined) {
     reader.invalid('instanceType', instanceTypeText, instanceTypeError);
   }
   const hostOs = (reader.text('hostOs') ?? CONFIG_DEFAULTS.hostOs) as HostOs;
@@ -187,7 +189,7 @@ export function parseWorkshopConfig(context: Record<string, unknown>): WorkshopC
     attendees,
     sshCidr,
     allowSshFromAnywhere,
-    instanceType: new ec2.InstanceType(instanceTypeText),
+    instanceType: instanceTypeText ? new ec2.InstanceType(instanceTypeText) : undefined,
     hostOs,
     amiId: amiId === '' ? undefined : amiId,
     multiHostCount: reader.wholeNumber('multiHostCount', CONFIG_DEFAULTS.multiHostCount, (count) => hostCountProblem('multi', count)),

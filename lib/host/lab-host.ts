@@ -1,14 +1,17 @@
 import * as fs from 'fs';
-import { Aws, CfnWaitCondition, CfnWaitConditionHandle, Duration, Lazy, Resource, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Aws, CfnWaitCondition, CfnWaitConditionHandle, Duration, Lazy, Resource, Stack, Tags, Token, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { LAB_TAGS, TopologyKind } from '../contract';
+import { DEFAULT_ROOT_VOLUME_GIB } from '../cost/prices';
 import { assetPath } from '../private/assets';
 import { LabStepDefinition } from '../steps/lab-step-definition';
 import { HostComponent } from './host-component';
 import { DEFAULT_HOST_OS, HOST_OS_FACTS, HostOs, HostOsFacts, hostOsProblem } from './host-os';
 import { HostArchitecture, instanceArchitecture } from './instance-types';
 import { collectHostFiles, HostFile, HostFileSources, LAB_CONFIG_SET, renderInitMetadata } from './private/host-files';
+import { labImagesOf } from './private/lab-images';
 import { LabHostFiles } from './private/lab-host-files';
 import { fillPlaceholders, LONGEST_PLACEHOLDER_VALUES, placeholdersIn, USER_DATA_LIMIT } from './private/user-data';
 
@@ -39,7 +42,7 @@ export interface LabHostProps {
   readonly rootDeviceName?: string;
   /**
    * EC2 instance type. A Graviton type (t4g, m7g, ...) boots the arm64 image of `hostOs`, any other the amd64 image.
-   * @default t3.large
+   * @default t3.small
    */
   readonly instanceType?: ec2.InstanceType;
   /**
@@ -53,8 +56,8 @@ export interface LabHostProps {
    */
   readonly securityGroup?: ec2.ISecurityGroup;
   /**
-   * Size of the encrypted gp3 root volume, in GiB.
-   * @default 30
+   * Size of the encrypted gp3 root volume, in GiB (at least the AMI's 8 GiB).
+   * @default 8 (the rehearsal measured about 2.1 GiB written by provisioning and the labs on the single host)
    */
   readonly rootVolumeGiB?: number;
   /**
@@ -86,8 +89,15 @@ export interface LabHostProps {
    */
   readonly imagesDirectory?: string;
   /**
+   * The kind of topology the host belongs to. The host then builds only the
+   * lab images that the steps of that topology declare (step.json `images`);
+   * the topology constructs set it.
+   * @default - none: the host builds every lab image
+   */
+  readonly topology?: TopologyKind;
+  /**
    * User data template with @@STACK_NAME@@, @@LOGICAL_ID@@, @@INIT_RESOURCE@@, @@REGION@@,
-   * @@CONFIGSETS@@, @@HOST_OS@@ and @@WAIT_HANDLE@@ placeholders (see assets/host/user-data.sh);
+   * @@CONFIGSETS@@, @@HOST_OS@@, @@LAB_IMAGES@@ and @@WAIT_HANDLE@@ placeholders (see assets/host/user-data.sh);
    * with @@WAIT_HANDLE@@ the host also gets a wait condition, whose handle URL it signals with its reason.
    * @default - the package's assets/host/user-data.sh
    */
@@ -95,13 +105,13 @@ export interface LabHostProps {
 }
 
 /**
- * Default instance type: t3.large (2 vCPU, 8 GiB). Image builds (apt inside
- * Docker builds), Docker plus Open vSwitch, and Suricata sniffing a bridge
- * need the memory; t3.medium (4 GiB) swaps during Suricata's start. About
- * USD 0.0832 per hour on demand in us-east-1 (plus USD 0.005 for the public
- * IPv4 address): an attendee with 3 hosts for a 3-hour session costs ~USD 0.80.
+ * Default instance type of a lab host: t3.small (2 vCPU, 2 GiB). The
+ * rehearsal measures the hosts' peak working set (README, "Cost"): about 0.7
+ * GiB on the single host, which builds all six lab images and runs Suricata,
+ * so 2 GiB leaves more than the 30 % headroom the sizes keep. The topologies
+ * choose per role (LAB_TOPOLOGY_TYPES).
  */
-export const DEFAULT_INSTANCE_TYPE = 't3.large';
+export const DEFAULT_INSTANCE_TYPE = 't3.small';
 
 /** How long CloudFormation waits for a host's readiness signal unless told otherwise, in minutes. */
 export const DEFAULT_READINESS_TIMEOUT_MINUTES = 30;
@@ -124,6 +134,20 @@ function hostFilesOf(stack: Stack, sources: Omit<HostFileSources, 'steps'> & { r
   return files;
 }
 
+/** The files of a host (shared by the hosts of a stack) and the lab images it builds. */
+function readHostFiles(stack: Stack, props: LabHostProps, components: readonly HostComponent[]): { files: HostFile[]; labImages: readonly string[] } {
+  const imagesDirectory = props.imagesDirectory ?? assetPath('images');
+  const stepsDirectory = props.stepsDirectory ?? LabStepDefinition.builtInDirectory();
+  const files = hostFilesOf(stack, {
+    components,
+    helpersFile: assetPath('lib', 'lab.sh'),
+    provisionFile: assetPath('host', 'provision.sh'),
+    imagesDirectory,
+    stepsDirectory,
+  });
+  return { files, labImages: labImagesOf(imagesDirectory, stepsDirectory, props.topology) };
+}
+
 /**
  * The statement that keeps a lab host's role away from Parameter Store: an explicit Deny wins over the
  * Allow of AmazonSSMManagedInstanceCore (and of anything attached later).
@@ -138,7 +162,7 @@ export function hostRoleParameterDeny(): iam.PolicyStatement {
 }
 
 /** Smallest and largest root volume; the images and Docker's build cache need ~12 GiB. */
-const ROOT_VOLUME_RANGE = { min: 16, max: 500 } as const;
+const ROOT_VOLUME_RANGE = { min: DEFAULT_ROOT_VOLUME_GIB, max: 500 } as const;
 
 /**
  * An EC2 instance ready for the labs: Docker, Open vSwitch, Pipework and the
@@ -186,27 +210,32 @@ export class LabHost extends Resource implements ec2.IInstance {
   public readonly componentNames: readonly string[];
   /** Bytes of the user data with the deploy-time values at their longest. */
   public readonly userDataBytes: number;
+  /** The lab images the host builds (names of image folders), sorted. */
+  public readonly labImages: readonly string[];
+  /** The EC2 instance type, e.g. `t3.small`. */
+  public readonly instanceTypeName: string;
+  /** Size of the root volume, GiB. */
+  public readonly rootVolumeGiB: number;
 
   constructor(scope: Construct, id: string, props: LabHostProps) {
     super(scope, id);
     // --- validate everything before creating anything
     const settings = validateLabHostProps(this.node.path, props);
     const { hostOs, components } = settings;
-    const files = hostFilesOf(Stack.of(this), {
-      components,
-      helpersFile: assetPath('lib', 'lab.sh'),
-      provisionFile: assetPath('host', 'provision.sh'),
-      imagesDirectory: props.imagesDirectory ?? assetPath('images'),
-      stepsDirectory: props.stepsDirectory ?? LabStepDefinition.builtInDirectory(),
-    });
-    const userDataTemplate = readUserDataTemplate(this.node.path, props.userDataFile, hostOs);
+    const { files, labImages } = readHostFiles(Stack.of(this), props, components);
+    this.labImages = labImages;
+    const userDataTemplate = readUserDataTemplate(this.node.path, props.userDataFile, hostOs, this.labImages);
     this.userDataBytes = userDataTemplate.longestBytes;
+    this.instanceTypeName = (props.instanceType ?? new ec2.InstanceType(DEFAULT_INSTANCE_TYPE)).toString();
+    this.rootVolumeGiB = settings.rootVolumeGiB;
 
     // --- the instance
     this.instance = this.createInstance(props, settings, userDataTemplate, files);
 
     this.hostOs = hostOs;
     this.sshUser = settings.facts.sshUser;
+    // The lab command's attendee cards print the SSH command with it.
+    Tags.of(this.instance).add(LAB_TAGS.loginUser, this.sshUser);
     this.componentNames = components.map((component) => component.name);
     this.connections = this.instance.connections;
     this.role = this.instance.role;
@@ -386,7 +415,7 @@ function validateLabHostProps(where: string, props: LabHostProps): LabHostSettin
     throw new Error(`LabHost ${where}: 'hostOs' is ${hostOsError}.`);
   }
   const facts = HOST_OS_FACTS[hostOs];
-  const rootVolumeGiB = props.rootVolumeGiB ?? 30;
+  const rootVolumeGiB = props.rootVolumeGiB ?? DEFAULT_ROOT_VOLUME_GIB;
   if (!Number.isInteger(rootVolumeGiB) || rootVolumeGiB < ROOT_VOLUME_RANGE.min || rootVolumeGiB > ROOT_VOLUME_RANGE.max) {
     throw new Error(`LabHost ${where}: 'rootVolumeGiB' is ${rootVolumeGiB}; allowed: a whole number from ${ROOT_VOLUME_RANGE.min} to ${ROOT_VOLUME_RANGE.max}.`);
   }
@@ -434,13 +463,13 @@ interface UserDataTemplate {
 }
 
 /** The user data template, whether it takes the shared files resource, and its size with the longest deploy-time values. */
-function readUserDataTemplate(where: string, userDataFileProp: string | undefined, hostOs: HostOs): UserDataTemplate {
+function readUserDataTemplate(where: string, userDataFileProp: string | undefined, hostOs: HostOs, labImages: readonly string[]): UserDataTemplate {
   const userDataFile = userDataFileProp ?? assetPath('host', 'user-data.sh');
   if (!fs.existsSync(userDataFile)) {
     throw new Error(`LabHost ${where}: the user data template ${userDataFile} is missing.`);
   }
   const text = fs.readFileSync(userDataFile, 'utf8');
-  const fixedValues = { CONFIGSETS: LAB_CONFIG_SET, HOST_OS: hostOs };
+  const fixedValues = { CONFIGSETS: LAB_CONFIG_SET, HOST_OS: hostOs, LAB_IMAGES: labImages.join(' ') };
   const longestBytes = Buffer.byteLength(fillPlaceholders(text, { ...LONGEST_PLACEHOLDER_VALUES, ...fixedValues }), 'utf8');
   if (longestBytes > USER_DATA_LIMIT) {
     throw new Error(`LabHost ${where}: the user data is ${longestBytes} bytes with the longest stack name, logical id and region; EC2 allows ${USER_DATA_LIMIT}. Shorten ${userDataFile}.`);

@@ -3,14 +3,14 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { AttendeeAccess } from '../access/attendee-access';
-import { attendeeHourUsd, DEFAULT_ROOT_VOLUME_GIB, formatUsd, PRICES_CHECKED, PRICES_REGION, stoppedHostHourUsd } from '../cost/prices';
+import { formatUsd, hostHourUsd, PRICES_CHECKED, PRICES_REGION, stoppedHostHourUsd } from '../cost/prices';
 import {
   ATTENDEE_NAME_RULE, DEFAULT_WORKSHOP_NAME, hostCountProblem, isTopologyKind, sshCidrProblem, isValidAttendeeName, isValidWorkshopName,
   LAB_TAGS, takesHostsParameter, TOPOLOGIES, TopologyKind, TOPOLOGY_KINDS, workshopIamPath, WORKSHOP_NAME_RULE,
 } from '../contract';
 import { atExpressionTime, EXPIRES_AT_PATTERN, ExpiryAction, EXPIRY_ACTIONS, LabExpiry } from '../expiry/lab-expiry';
 import { HostComponent } from '../host/host-component';
-import { DEFAULT_INSTANCE_TYPE, LabHost, LabHostProps } from '../host/lab-host';
+import { LabHost, LabHostProps } from '../host/lab-host';
 import { HostOs } from '../host/host-os';
 import { attendeeSubnet } from '../network/subnet-spread';
 import { ILabTopology } from '../topology/lab-topology';
@@ -51,8 +51,8 @@ export interface AttendeeStackProps extends StackProps {
    */
   readonly readinessTimeout?: Duration;
   /**
-   * EC2 instance type of the hosts.
-   * @default t3.large
+   * EC2 instance type of every host (a Graviton type boots the arm64 image).
+   * @default - per topology kind, from the sizes the rehearsal measures: t3.small for the single host, t3.micro for multi-host hosts
    */
   readonly instanceType?: ec2.InstanceType;
   /**
@@ -182,7 +182,7 @@ export class AttendeeStack extends Stack {
       }
       addHostOutputs(this, host, { publicIp: true, ssh: props.sshCidr !== undefined });
     }
-    this.addCostOutput(props.instanceType);
+    this.addCostOutput();
     if (props.expiry) {
       this.addExpiry(props.expiry);
     }
@@ -202,7 +202,6 @@ export class AttendeeStack extends Stack {
     const hostProps: LabHostProps = {
       vpc: props.vpc,
       vpcSubnets: { subnets: [subnet] },
-      instanceType: props.instanceType,
       hostOs: props.hostOs,
       machineImage: props.machineImage,
       components: props.components,
@@ -216,7 +215,8 @@ export class AttendeeStack extends Stack {
     const topologies: Partial<Record<TopologyKind, ILabTopology>> = {};
     for (const kind of TOPOLOGY_KINDS.filter((candidate) => wanted.includes(candidate))) {
       const type = LAB_TOPOLOGY_TYPES[kind];
-      const topology = type.create(this, type.id, hostProps, props.hostCounts?.[kind] ?? TOPOLOGIES[kind].defaultHosts);
+      const instanceType = props.instanceType ?? new ec2.InstanceType(type.defaultInstanceType);
+      const topology = type.create(this, type.id, { ...hostProps, instanceType }, props.hostCounts?.[kind] ?? TOPOLOGIES[kind].defaultHosts);
       tagTopologyHosts(topology);
       if (takesHostsParameter(kind) && type.addressesDescription) {
         new CfnOutput(this, `${type.id}Addresses`, {
@@ -230,15 +230,17 @@ export class AttendeeStack extends Stack {
   }
 
   /** What the attendee's hosts cost per hour, running and stopped. */
-  private addCostOutput(instanceTypeProp: ec2.InstanceType | undefined): void {
+  private addCostOutput(): void {
     const hosts = this.hosts;
-    const instanceType = (instanceTypeProp ?? new ec2.InstanceType(DEFAULT_INSTANCE_TYPE)).toString();
-    const perHour = attendeeHourUsd(instanceType, hosts.length);
+    const running = hosts.map((host) => hostHourUsd(host.instanceTypeName, host.rootVolumeGiB));
+    const unpriced = [...new Set(hosts.filter((_host, index) => running[index] === undefined).map((host) => host.instanceTypeName))];
+    const kinds = [...new Set(hosts.map((host) => `${host.instanceTypeName} with ${host.rootVolumeGiB} GiB`))]
+      .map((kind) => `${hosts.filter((host) => `${host.instanceTypeName} with ${host.rootVolumeGiB} GiB` === kind).length} x ${kind}`);
     new CfnOutput(this, 'CostPerHour', {
-      description: `What this attendee's ${hosts.length} running host(s) cost per hour: ${instanceType} on demand + ${DEFAULT_ROOT_VOLUME_GIB} GiB gp3 + public IPv4 each (${PRICES_REGION} list prices of ${PRICES_CHECKED}, lib/cost/prices.ts)`,
-      value: perHour === undefined
-        ? `unknown: ${instanceType} is not in lib/cost/prices.ts`
-        : `${formatUsd(perHour)} per hour running, ${formatUsd(stoppedHostHourUsd() * hosts.length)} per hour stopped`,
+      description: `What this attendee's ${hosts.length} running host(s) cost per hour: ${kinds.join(', ')} gp3, on demand, public IPv4 each (${PRICES_REGION} list prices of ${PRICES_CHECKED}, lib/cost/prices.ts)`,
+      value: unpriced.length > 0
+        ? `unknown: ${unpriced.join(', ')} not in lib/cost/prices.ts`
+        : `${formatUsd(running.reduce((sum: number, cost) => sum + (cost ?? 0), 0))} per hour running, ${formatUsd(hosts.reduce((sum, host) => sum + stoppedHostHourUsd(host.rootVolumeGiB), 0))} per hour stopped`,
     });
   }
 

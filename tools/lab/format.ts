@@ -2,6 +2,7 @@ import { HostCommandResult, STDERR_LIMIT, STDOUT_LIMIT } from './aws/command-run
 import { describeHost, FoundHost } from './aws/host-inventory';
 import { AttendeeStackState, ExtendResult } from './aws/stacks';
 import { CheckCell, CheckGrid, CheckVerdict, HostReadiness, HostStepResult, StepActionReport } from './results';
+import { timeLeft } from './time-left';
 
 // Pure text and JSON shaping; nothing here talks to AWS.
 
@@ -24,20 +25,6 @@ export function formatStepProgress(stepId: string, cells: readonly CheckCell[], 
   return `check ${stepId}: ${parts.join(', ') || 'no attendees'} (${elapsedSeconds} s)`;
 }
 
-/**
- * Time left until an expiry (the `expires-at` tag, yyyy-mm-ddThh:mm:ssZ):
- * `2h05m left`, `expired 12m ago`, `never`, or `-` when the host does not say.
- */
-export function timeLeft(expiresAt: string | undefined, nowMs: number): string {
-  if (expiresAt === undefined || expiresAt === '') return '-';
-  if (expiresAt === 'never') return 'never';
-  const at = Date.parse(expiresAt);
-  if (Number.isNaN(at)) return '-';
-  const minutes = Math.floor(Math.abs(at - nowMs) / 60_000);
-  const text = minutes >= 60 ? `${Math.floor(minutes / 60)}h${String(minutes % 60).padStart(2, '0')}m` : `${minutes}m`;
-  return at > nowMs ? `${text} left` : `expired ${text} ago`;
-}
-
 /** The `lab hosts` table: readiness, and time left until each host's expiry. */
 export function formatHostsTable(hosts: readonly HostReadiness[], nowMs: number): string {
   const rows = hosts.map(({ host, readiness, reason }) => [
@@ -48,7 +35,7 @@ export function formatHostsTable(hosts: readonly HostReadiness[], nowMs: number)
     host.privateIp ?? '-',
     host.agentStatus,
     readiness,
-    timeLeft(host.expiresAt, nowMs),
+    timeLeft([host], nowMs).label,
     reason ?? '',
   ]);
   return formatTable(['ATTENDEE', 'TOPOLOGY', 'INDEX', 'INSTANCE', 'PRIVATE IP', 'AGENT', 'READINESS', 'EXPIRES', 'DETAIL'], rows);

@@ -4,6 +4,7 @@ import { LAB_HOME } from '../../lib/contract';
 import { runQuiet } from '../common/process';
 import { filledUserData, TemplateHost } from './boot';
 import { Machines, RecordedSignal } from './machines';
+import { UsageSampler } from './usage';
 import { DockerVariant, machineName, VPC_PREFIX } from './variants';
 
 /** A lab host of the template, booted as a machine of one Docker variant. */
@@ -37,6 +38,8 @@ export interface FleetSettings {
   readonly files: Readonly<Record<string, string>>;
   readonly print: (line: string) => void;
   readonly stop: () => boolean;
+  /** Samples the machines' memory (phase `boot` until they signal). */
+  readonly usage: UsageSampler;
 }
 
 /** provision.sh's phase lines, `[provision] NAME: OK (N s)` or `[provision] NAME: DEGRADED (N s): why`, from its log. */
@@ -60,8 +63,10 @@ export async function bootMachine(
   await settings.machines.boot({
     name, release: variant.release, address, userData, templateFile: host.templateFile, preloadImages, files: settings.files,
   });
+  await settings.usage.watch(name, settings.machines.containerOf(name), 'boot');
   const signal = await settings.machines.waitForSignal(name, host.readinessTimeoutSeconds, settings.stop);
   const seconds = (Date.now() - started) / 1000;
+  settings.usage.setPhase([name], 'ready');
   await settings.machines.keepPackages(name, variant.release);
   const log = await settings.machines.exec(name, ['cat', '/var/log/container-networks-provision.log']);
   const verdict = signal ? `${signal.status} (${signal.reason})` : `no signal within ${host.readinessTimeoutSeconds} s`;
@@ -69,10 +74,26 @@ export async function bootMachine(
   return { name, address, host, signal, seconds, phases: provisionPhases(log.stdout), notRehearsed: notRehearsedLines(log.stdout) };
 }
 
-/** The lab images a ready machine built (cnlab/...), saved to an archive for its peers. */
-async function saveLabImages(machine: BootedMachine, archive: string, settings: FleetSettings): Promise<string | undefined> {
+/**
+ * The lab images some user data make their hosts build (`LAB_IMAGES='a b'`,
+ * see assets/host/user-data.sh), together; undefined when one of them does
+ * not say (it then builds every image).
+ */
+export function labImagesOfAll(userData: readonly string[]): Set<string> | undefined {
+  const names = new Set<string>();
+  for (const text of userData) {
+    const match = /^LAB_IMAGES='([a-z0-9._ -]*)'/m.exec(text);
+    if (!match) return undefined;
+    match[1].split(' ').filter((name) => name !== '').forEach((name) => names.add(name));
+  }
+  return names;
+}
+
+/** The lab images a ready machine built (cnlab/...) that its peers build too, saved to an archive for them. */
+async function saveLabImages(machine: BootedMachine, wanted: ReadonlySet<string> | undefined, archive: string, settings: FleetSettings): Promise<string | undefined> {
   const listed = await settings.machines.exec(machine.name, ['docker', 'image', 'ls', '--format', '{{.Repository}}', 'cnlab/*']);
-  const images = [...new Set(listed.stdout.split('\n').map((line) => line.trim()).filter((line) => line !== ''))];
+  const images = [...new Set(listed.stdout.split('\n').map((line) => line.trim()).filter((line) => line !== ''))]
+    .filter((image) => wanted === undefined || wanted.has(image.replace(/^cnlab\//, '')));
   if (images.length === 0) return undefined;
   await settings.machines.saveImages(machine.name, images, archive);
   settings.print(`[boot] ${machine.name}'s lab images (${images.join(', ')}) saved for its peers`);
@@ -84,21 +105,21 @@ async function saveLabImages(machine: BootedMachine, archive: string, settings: 
  * one alone (it installs everything and builds the lab images), then the
  * others at once with those images already in their Docker (each still boots
  * its own user data: packages, daemons, checks; its image build finds the
- * images current). Returns them in template order, and the image archives a
- * further machine of the variant is preloaded with.
+ * images current). Returns them in template order.
  */
-export async function bootVariant(variant: DockerVariant, hosts: readonly TemplateHost[], settings: FleetSettings): Promise<{ machines: BootedMachine[]; preload: string[] }> {
+export async function bootVariant(variant: DockerVariant, hosts: readonly TemplateHost[], settings: FleetSettings): Promise<BootedMachine[]> {
   await settings.machines.image(variant.release);
   const address = (index: number): string => `${VPC_PREFIX}.${variant.firstAddress + index}`;
   const first = await bootMachine(variant, hosts[0], address(0), [settings.baseImageArchive], settings);
   const preload = [settings.baseImageArchive];
-  if (settings.stop()) return { machines: [first], preload };
+  if (hosts.length === 1 || settings.stop()) return [first];
   if (isReady(first)) {
-    const archive = await saveLabImages(first, path.join(settings.workDirectory, `${variant.id}-lab-images.tar`), settings);
+    const wanted = labImagesOfAll(hosts.slice(1).map((host) => filledUserData(host)));
+    const archive = await saveLabImages(first, wanted, path.join(settings.workDirectory, `${variant.id}-lab-images.tar`), settings);
     if (archive) preload.push(archive);
   }
   const rest = await Promise.all(hosts.slice(1).map((host, index) => bootMachine(variant, host, address(index + 1), preload, settings)));
-  return { machines: [first, ...rest], preload };
+  return [first, ...rest];
 }
 
 /** What the broken install script prints: the failure signal must carry it (the end of the failing phase's log). */
@@ -143,16 +164,19 @@ export function failureSignalProblem(machine: Pick<BootedMachine, 'signal'>, bro
 export const MIRROR_OUTAGE_SECONDS = 45;
 
 /**
- * A busy morning: a single host booted while its package mirror (anything
- * outside the emulated VPC) refuses its connections for the first
- * MIRROR_OUTAGE_SECONDS (an iptables REJECT in this computer's DOCKER-USER
- * chain for the machine's address). Its lab images are preloaded as its
- * peers' are, so it builds nothing. It must still become ready: apt, and the
- * rest of provisioning, retry.
+ * A busy morning: the first host of the variant booted again while its
+ * package mirror (anything outside the emulated VPC) refuses its connections
+ * for the first MIRROR_OUTAGE_SECONDS (an iptables REJECT in this computer's
+ * DOCKER-USER chain for the machine's address). Its lab images are preloaded
+ * from `built` (the variant's first machine, a ready copy of the same host),
+ * as its peers' are, so it builds nothing. It must still become ready: apt,
+ * and the rest of provisioning, retry.
  */
 export async function proveMirrorOutage(
-  variant: DockerVariant, host: TemplateHost, preload: readonly string[], settings: FleetSettings,
+  variant: DockerVariant, host: TemplateHost, built: BootedMachine, settings: FleetSettings,
 ): Promise<{ problem?: string; machine: BootedMachine }> {
+  const archive = await saveLabImages(built, labImagesOfAll([filledUserData(host)]), path.join(settings.workDirectory, `${variant.id}-outage-images.tar`), settings);
+  const preload = [settings.baseImageArchive, ...(archive ? [archive] : [])];
   const outage: DockerVariant = { ...variant, id: `${variant.id}o`, firstAddress: 41 };
   const address = `${VPC_PREFIX}.41`;
   const rule = ['DOCKER-USER', '-s', `${address}/32`, '-j', 'REJECT'];

@@ -11,7 +11,8 @@ import { PlannedHost, selectSteps, stepVariants } from './plan';
 import { killRunningChildren, runLogged, tailOfFile } from '../common/process';
 import { StepResult } from './report';
 import { rehearseStep } from './runner';
-import { renderRehearsalSummary, VariantResult } from './summary';
+import { MachineSizing, renderRehearsalSummary, VariantResult } from './summary';
+import { UsageSampler } from './usage';
 import { DockerVariant, selectVariants } from './variants';
 
 const STEP_FOLDER = /^\d\d-[a-z0-9-]+$/;
@@ -41,6 +42,8 @@ interface RehearsalContext {
   readonly machines: Machines;
   readonly print: (line: string) => void;
   readonly interrupted: () => boolean;
+  /** Samples the machines' memory, by phase. */
+  readonly usage: UsageSampler;
 }
 
 /** Synthesizes (unless --no-synth) and returns the template files to rehearse. */
@@ -116,6 +119,7 @@ async function rehearseStepsOn(context: RehearsalContext, variant: DockerVariant
           hostEnvironment: {},
           print: (line) => context.print(`[${variant.id}] ${line}`),
           interrupted: context.interrupted,
+          onStepStart: (names, stepId) => context.usage.setPhase(names, stepId),
         }));
       }
     }
@@ -130,16 +134,16 @@ type OutageResult = Awaited<ReturnType<typeof proveMirrorOutage>>;
 
 /**
  * Boots the variant's machines from the template's user data, then rehearses the steps on them; with
- * `outage`, boots the mirror-outage machine (preloaded as the peers are) while the steps run.
+ * `outage`, boots the mirror-outage machine (preloaded from the first machine) while the steps run.
  */
 async function rehearseVariant(
   context: RehearsalContext, variant: DockerVariant, hosts: readonly TemplateHost[], steps: readonly TemplateStep[], fleet: FleetSettings,
-  outage?: (preload: readonly string[]) => Promise<OutageResult | undefined>,
+  outage?: (built: BootedMachine) => Promise<OutageResult | undefined>,
 ): Promise<VariantResult & { outage?: OutageResult }> {
   const started = Date.now();
-  const { machines, preload } = await bootVariant(variant, hosts, fleet);
+  const machines = await bootVariant(variant, hosts, fleet);
   const bootSeconds = (Date.now() - started) / 1000;
-  const outageRun = outage && !context.interrupted() ? outage(preload) : Promise.resolve(undefined);
+  const outageRun = outage && isReady(machines[0]) && !context.interrupted() ? outage(machines[0]) : Promise.resolve(undefined);
   const result = await rehearseBootedVariant(context, variant, hosts, steps, machines, bootSeconds);
   return { ...result, outage: await outageRun };
 }
@@ -164,7 +168,25 @@ async function rehearseBootedVariant(
   }
   const stepsStarted = Date.now();
   const results = await rehearseStepsOn(context, variant, machines, steps);
-  return { variant, machines, versions, bootSeconds, stepsSeconds: (Date.now() - stepsStarted) / 1000, steps: results };
+  const stepsSeconds = (Date.now() - stepsStarted) / 1000;
+  context.usage.setPhase(machines.map((machine) => machine.name), 'after');
+  const sizing = await Promise.all(machines.map((machine) => sizingOf(context, machine)));
+  return { variant, machines, versions, bootSeconds, stepsSeconds, steps: results, sizing };
+}
+
+/** A machine's peak memory while booting and while running steps (with the step), and the disk its provisioning and labs used. */
+async function sizingOf(context: RehearsalContext, machine: BootedMachine): Promise<MachineSizing> {
+  const peaks = context.usage.peaksOf(machine.name);
+  const steps = [...peaks].filter(([phase]) => !['boot', 'ready', 'after'].includes(phase)).sort((a, b) => b[1] - a[1]);
+  return {
+    machine: machine.name,
+    topology: machine.host.topology,
+    bootPeakBytes: peaks.get('boot'),
+    stepsPeakBytes: steps[0]?.[1],
+    stepsPeakStep: steps[0]?.[0],
+    diskBytes: await context.machines.diskUsedBytes(machine.name),
+    bootSeconds: machine.seconds,
+  };
 }
 
 /** The files every machine finds on its disk before boot: a given pipework, as if its download had worked. */
@@ -198,6 +220,7 @@ export async function rehearse(options: RehearsalOptions, repositoryRoot: string
     options, repositoryRoot, workDirectory, logDirectory, print,
     machines: new Machines(path.join(repositoryRoot, 'tools', 'rehearsal', 'machine', 'machine.sh'), path.join(logDirectory, 'machines')),
     interrupted: () => interrupted,
+    usage: new UsageSampler(),
   };
   const onSignal = (signal: NodeJS.Signals): void => {
     if (interrupted) return;
@@ -220,6 +243,7 @@ export async function rehearse(options: RehearsalOptions, repositoryRoot: string
     } else {
       await tearDown(context, booted);
     }
+    context.usage.stop();
     releaseLock();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
@@ -243,10 +267,11 @@ async function rehearseAll(context: RehearsalContext, started: number, booted: s
     files: machineFiles(context),
     print,
     stop: context.interrupted,
+    usage: context.usage,
   };
   const failurePath = options.failurePath ? proveFailureSignal(variants[0], hosts[0], fleet) : Promise.resolve(undefined);
   // The mirror outage on the first variant, once its images exist to preload, while its steps run.
-  const outage = options.mirrorOutage ? (preload: readonly string[]) => proveMirrorOutage(variants[0], hosts[0], preload, fleet) : undefined;
+  const outage = options.mirrorOutage ? (built: BootedMachine) => proveMirrorOutage(variants[0], hosts[0], built, fleet) : undefined;
   const results = await Promise.all(variants.map((variant, index) => rehearseVariant(context, variant, hosts, steps, fleet, index === 0 ? outage : undefined)));
   const failure = await failurePath;
   const mirrorOutage = results[0]?.outage;

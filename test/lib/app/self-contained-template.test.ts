@@ -71,7 +71,7 @@ describe('self-contained template (npm run template)', () => {
     for (const accepted of ['255.255.255.255/32', '10.20.0.0/16', '0.0.0.0/16', '192.0.2.0/31']) {
       expect([accepted, sshPattern.test(accepted)]).toEqual([accepted, true]);
     }
-    expect(json.Parameters.InstanceType).toMatchObject({ Default: 't3.large', AllowedValues: pricedInstanceTypes() });
+    expect(json.Parameters.InstanceType).toMatchObject({ Default: 't3.small', AllowedValues: pricedInstanceTypes() });
     expect(json.Parameters.Topologies).toMatchObject({ Default: 'both', AllowedValues: ['both', 'single', 'multi'] });
     expect(json.Parameters.ExpiresAt.Default).toBe('');
     expect(new RegExp(json.Parameters.ExpiresAt.AllowedPattern).test('2026-05-04T18:00:00')).toBe(true);
@@ -118,7 +118,8 @@ describe('self-contained template (npm run template)', () => {
 
   test('cost per attendee-hour for the chosen type and topologies', () => {
     expect(json.Outputs.CostPerHour.Value).toEqual({ 'Fn::FindInMap': ['CostPerAttendeeHour', { Ref: 'InstanceType' }, { Ref: 'Topologies' }] });
-    expect(json.Mappings.CostPerAttendeeHour['t3.large'].both).toBe('USD 0.2745 per hour while running');
+    expect(json.Mappings.CostPerAttendeeHour['t3.large'].both).toBe('USD 0.2672 per hour while running');
+    expect(json.Mappings.CostPerAttendeeHour['t3.small'].both).toBe('USD 0.0800 per hour while running');
   });
 
   test('cdk-nag: no findings; every acknowledgement has a reason', () => {

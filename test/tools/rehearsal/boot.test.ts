@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { filledUserData, isoDurationSeconds, resolveTemplateText, stackNameOf, templateHosts } from '../../../tools/rehearsal/boot';
-import { BootedMachine, BROKEN_ON_PURPOSE, breakFirstComponent, failureSignalProblem, notRehearsedLines, provisionPhases } from '../../../tools/rehearsal/fleet';
+import { BootedMachine, BROKEN_ON_PURPOSE, breakFirstComponent, failureSignalProblem, labImagesOfAll, notRehearsedLines, provisionPhases } from '../../../tools/rehearsal/fleet';
 import { rehearsalPassed, renderRehearsalSummary } from '../../../tools/rehearsal/summary';
 import { machineName, selectVariants } from '../../../tools/rehearsal/variants';
 
@@ -30,7 +30,7 @@ function assembly(resources: Record<string, unknown>): string {
 }
 
 describe('reading the lab hosts of a template', () => {
-  test('instances with topology and index tags, in topology and index order, with their creation policy timeout', () => {
+  test('instances with topology and index tags, single before multi, by index, with their creation policy timeout', () => {
     const file = assembly({
       Second: instance('multi', '2', { CreationPolicy: { ResourceSignal: { Count: 1, Timeout: 'PT30M' } } }),
       First: instance('multi', '1'),
@@ -40,7 +40,7 @@ describe('reading the lab hosts of a template', () => {
     });
     const hosts = templateHosts([file]);
     expect(hosts.map((host) => `${host.logicalId}:${host.topology}${host.hostIndex}:${host.readinessTimeoutSeconds}`))
-      .toEqual(['First:multi1:900', 'Second:multi2:1800', 'Single:single1:3930']);
+      .toEqual(['Single:single1:3930', 'First:multi1:900', 'Second:multi2:1800']);
     expect(hosts[0].stackName).toBe('lab-alice');
   });
 
@@ -127,6 +127,11 @@ describe('provisioning phases and variants', () => {
   test('NOT REHEARSED lines of a boot log, each once', () => {
     const line = 'pipework download: curl https://raw.githubusercontent.com/jpetazzo/pipework/x/pipework (GitHub is unreachable from this machine)';
     expect(notRehearsedLines(`a\nNOT REHEARSED: ${line}\nNOT REHEARSED: ${line}\nnot this NOT REHEARSED: x\n`)).toEqual([line]);
+  });
+
+  test('the lab images the peers build, from their user data', () => {
+    expect([...labImagesOfAll(["#!/bin/bash\nLAB_IMAGES='client hello'       # comment\n", "LAB_IMAGES='hello'\n"]) ?? []]).toEqual(['client', 'hello']);
+    expect(labImagesOfAll(["LAB_IMAGES='client'\n", '#!/bin/bash\necho custom user data\n'])).toBeUndefined();
   });
 
   test('variants by id, and machine names', () => {

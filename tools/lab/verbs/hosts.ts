@@ -1,64 +1,10 @@
-import { DEGRADED_FILE, FAILED_PHASE_FILE, READY_FILE } from '../../../lib/contract';
-import { HostCommandResult, sendCommandAndWait } from '../aws/command-runner';
-import { LabContext } from '../aws/context';
-import { discoverLabHosts, HostInventory, isOnline } from '../aws/host-inventory';
 import { AttendeeStackState, findStacksNeedingAction } from '../aws/stacks';
 import { EXIT_CODES } from '../errors';
-import { failureReason, formatHostsTable, formatStacksNeedingAction, formatWaiting, timeLeft } from '../format';
+import { formatHostsTable, formatStacksNeedingAction } from '../format';
+import { inspectHosts } from '../readiness';
 import { HostReadiness } from '../results';
+import { timeLeft } from '../time-left';
 import { LabVerb } from '../verb';
-
-/**
- * The readiness check sent with AWS-RunShellScript: exit 0 when provisioning
- * finished, saying ", degraded: ..." when a component could not do its part
- * (the degraded file's lines, joined).
- */
-export const READINESS_SCRIPT =
-  `if test -f ${READY_FILE}; then echo "READY since $(cat ${READY_FILE})$(test -s ${DEGRADED_FILE} && printf ', degraded: %s' "$(paste -sd ';' ${DEGRADED_FILE})")"; ` +
-  `elif test -f ${FAILED_PHASE_FILE}; then echo "NOT READY: provisioning failed at $(cat ${FAILED_PHASE_FILE})"; exit 1; ` +
-  'else echo "NOT READY: provisioning has not finished"; exit 1; fi';
-
-/**
- * The hosts of the workshop (or one attendee) and their readiness: a host is
- * READY when its SSM agent is Online and it answers the readiness check
- * (`test -f /var/lib/container-networks/ready`); with `fast`, only the agent's
- * status is asked and an Online host is reported ONLINE.
- */
-export async function inspectHosts(
-  context: LabContext,
-  request: { readonly attendee?: string; readonly fast: boolean; readonly timeoutSeconds: number; readonly allowNone?: boolean },
-): Promise<{ inventory: HostInventory; hosts: HostReadiness[] }> {
-  const inventory = await discoverLabHosts(context, { attendee: request.attendee, allowNone: request.allowNone });
-  const online = inventory.hosts.filter(isOnline);
-  const results = new Map<string, HostCommandResult>();
-  if (!request.fast && online.length > 0) {
-    context.progress(`readiness check on ${online.length} online host(s) ...`);
-    const checked = await sendCommandAndWait(context, {
-      documentName: 'AWS-RunShellScript',
-      targets: online.map((host) => ({ instanceId: host.instanceId, parameters: { commands: READINESS_SCRIPT } })),
-      timeoutSeconds: request.timeoutSeconds,
-      comment: 'cnlab: host readiness',
-      onStillWaiting: (waiting, total, seconds) => context.progress(formatWaiting(waiting, total, seconds)),
-    });
-    checked.forEach((result) => results.set(result.instanceId, result));
-  }
-  const hosts = inventory.hosts.map((host): HostReadiness => {
-    if (!isOnline(host)) {
-      return { host, readiness: 'OFFLINE', reason: `agent ${host.agentStatus}, instance ${host.instanceState}` };
-    }
-    const result = results.get(host.instanceId);
-    if (!result) {
-      return { host, readiness: 'ONLINE' };
-    }
-    const answer = result.stdout.split('\n').map((line) => line.trim()).find(Boolean) ?? '';
-    if (result.outcome === 'Success') {
-      const degraded = /, degraded: (.*)$/.exec(answer)?.[1];
-      return { host, readiness: 'READY', ...(answer ? { reason: answer } : {}), ...(degraded ? { degraded } : {}) };
-    }
-    return { host, readiness: 'NOT READY', reason: answer || failureReason(result) };
-  });
-  return { inventory, hosts };
-}
 
 /** `lab hosts`: the table (or JSON) of every host with its readiness and time left, and the attendee stacks that need the organiser. */
 export const hostsVerb: LabVerb = {
@@ -99,7 +45,7 @@ function hostsToJson(workshop: string, hosts: readonly HostReadiness[], stacks: 
     workshop,
     hosts: hosts.map(({ host, readiness, reason, degraded }) => ({
       ...host, readiness, ...(reason ? { reason } : {}), ...(degraded ? { degraded } : {}),
-      ...(host.expiresAt && !Number.isNaN(Date.parse(host.expiresAt)) ? { secondsLeft: Math.round((Date.parse(host.expiresAt) - now) / 1000), timeLeft: timeLeft(host.expiresAt, now) } : {}),
+      ...(host.expiresAt && !Number.isNaN(Date.parse(host.expiresAt)) ? { secondsLeft: Math.round((Date.parse(host.expiresAt) - now) / 1000), timeLeft: timeLeft([host], now).label } : {}),
     })),
     stacksNeedingAction: stacks,
     warnings,
