@@ -93,4 +93,6 @@ section "docker-engine: Docker from $PRETTY_NAME"
 apt_install docker.io
 install_compose_v2
 start_docker
-say "Docker $(docker version --format '{{.Server.Version}}'), $(docker compose version)"
+# Docker, its runtime and Compose stay as installed while the lab runs.
+hold_packages docker docker.io docker-cli containerd runc docker-compose docker-compose-v2
+say "Docker $(docker_server_version), $(docker compose version)"

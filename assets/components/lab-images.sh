@@ -31,7 +31,7 @@ for dir in "$CNLAB_HOME"/images/*/; do
     tail -n 30 "$log" >&2
     exit 1
   fi
-  say "built $image in $((SECONDS - start)) s ($(docker image inspect --format '{{.Size}}' "$image" | awk '{printf "%.0f MB", $1/1e6}'))"
+  say "built $image in $((SECONDS - start)) s ($(docker image inspect "$image" | jq -r '.[0].Size' | awk '{printf "%.0f MB", $1/1e6}'))"
   built=$((built + 1))
 done
 say "$built lab image(s) ready"
