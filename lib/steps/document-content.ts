@@ -68,10 +68,36 @@ export interface CommandDocumentContent {
 const PARAMETER_NAME = /^[A-Z][A-Z0-9_]*$/;
 
 /**
+ * The SSM Agent version from which parameters of `interpolationType: ENV_VAR`
+ * reach a command as `SSM_<NAME>` environment variables; older agents leave
+ * them unset.
+ */
+export const ENV_VAR_AGENT_VERSION = '3.3.2746.0';
+
+/**
+ * Shell lines, before the parameters are read, that stop a document whose
+ * parameters did not arrive (an agent older than {@link ENV_VAR_AGENT_VERSION})
+ * with a FAIL line naming the needed version and, when it can be read, the
+ * installed one, instead of going on with empty or default values.
+ */
+function agentVersionGuard(): string[] {
+  return [
+    `# Parameters arrive as SSM_<NAME> variables from SSM Agent ${ENV_VAR_AGENT_VERSION} on; an older agent leaves them unset.`,
+    'cnlab_parameter_missing() {',
+    '  local agent',
+    '  agent=$( (amazon-ssm-agent --version || /snap/amazon-ssm-agent/current/amazon-ssm-agent --version) 2>/dev/null | head -n 1)',
+    `  printf 'FAIL: the document parameter %s did not arrive (no SSM_%s variable): Systems Manager passes parameters to the commands as environment variables only from SSM Agent %s on, and this host runs %s. Update the agent (Ubuntu: snap refresh amazon-ssm-agent), then send the command again.\\n' "$1" "$1" ${ENV_VAR_AGENT_VERSION} "\${agent:-an agent whose version could not be read (amazon-ssm-agent --version)}"`,
+    '  exit 1',
+    '}',
+  ];
+}
+
+/**
  * The shell text of a step action as the SSM agent will run it: a header that
  * re-executes under bash (the agent runs the file with sh), the parameters
- * taken from the agent's SSM_<NAME> environment variables, the helpers, then
- * the script itself. Rehearsal runs exactly this text.
+ * taken from the agent's SSM_<NAME> environment variables (a FAIL naming the
+ * agent version needed when one is unset), the helpers, then the script
+ * itself. Rehearsal runs exactly this text.
  */
 export function composeDocumentScript(input: DocumentContentInput): string {
   const lines = input.script.replace(/\r\n/g, '\n').split('\n');
@@ -93,7 +119,7 @@ export function composeDocumentScript(input: DocumentContentInput): string {
         `Step ${input.stepId}: parameter name '${parameter.name}' is not allowed; use upper case letters, digits and underscores.`,
       );
     }
-    return `export ${parameter.name}="\${SSM_${parameter.name}-${parameter.default}}"`;
+    return `[ -n "\${SSM_${parameter.name}+set}" ] || cnlab_parameter_missing ${parameter.name}\nexport ${parameter.name}="$SSM_${parameter.name}"`;
   });
 
   return [
@@ -101,6 +127,7 @@ export function composeDocumentScript(input: DocumentContentInput): string {
     `# container-networks-lab: step ${input.stepId}, ${input.action}`,
     '# The SSM agent runs this file with sh; the lab scripts need bash, so start again under bash.',
     'if [ -z "${BASH_VERSION:-}" ]; then exec bash "$0" "$@"; fi',
+    ...(parameterLines.length > 0 ? agentVersionGuard() : []),
     ...parameterLines,
     ...body,
   ].join('\n').trimEnd() + '\n';
