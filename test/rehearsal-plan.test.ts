@@ -54,8 +54,11 @@ describe('hosts and variants', () => {
     expect(variantValues(SINGLE_STEP, stepVariants(SINGLE_STEP, ['gre', 'vxlan'])[0], hosts.slice(0, 1))).toEqual({});
   });
 
-  test('the sequence: reset first, run and check twice, reset twice at the end', () => {
-    expect(ACTION_SEQUENCE.map((entry) => entry.action)).toEqual(['reset', 'run', 'check', 'reset', 'run', 'check', 'reset', 'reset']);
+  test('the sequence: reset, check that must fail, run and check, reset, check that must fail, run and check, reset twice', () => {
+    expect(ACTION_SEQUENCE.map((entry) => `${entry.action}${entry.expect ? ` (${entry.expect})` : ''}`)).toEqual([
+      'reset', 'check (fail)', 'run', 'check', 'reset', 'check (fail)', 'run', 'check', 'reset', 'reset',
+    ]);
+    expect(ACTION_SEQUENCE.filter((entry) => entry.expect === 'fail').map((entry) => entry.label)).toEqual(['check before run', 'check after reset']);
     expect(new Set(ACTION_SEQUENCE.map((entry) => entry.label)).size).toBe(ACTION_SEQUENCE.length);
   });
 });

@@ -22,6 +22,11 @@ const HOST_SNAPSHOT_SCRIPT = [
   "ip -o link show | awk -F': ' '{ sub(/@.*/, \"\", $2); print \"link \" $2 }'",
   "ip route show table all | grep -v -e '^local ' -e '^broadcast ' -e '^multicast ' -e ' proto kernel ' -e '^fe80' -e '^ff00' | sed 's/^/route /'",
   'echo "docker-settings $(tr -d \'[:space:]\' < "$CNLAB_DOCKER_DAEMON_JSON")"',
+  // Kernel state a step may change: loaded modules (a kernel without loadable
+  // modules has no /proc/modules), and the links in /var/run/netns (pipework
+  // makes /var/run/netns/<pid>; the emulated hosts' own cnlab-* are not a step's).
+  "if [ -e /proc/modules ]; then awk '{ print \"module \" $1 }' /proc/modules; else echo 'module (none: no /proc/modules)'; fi",
+  "ls -A /var/run/netns 2>/dev/null | grep -v '^cnlab-' | sed 's/^/netns /' || true",
 ].join('\n');
 
 /** Removes containers, user-defined networks and volumes, printing `container NAME` etc. for each. */
@@ -137,7 +142,8 @@ export class EmulatedHosts {
   /**
    * What a host has that a step could leave behind: containers, Docker
    * networks and volumes, Open vSwitch bridges and ports, network links and
-   * routes, the Docker daemon settings. One item a line, sorted.
+   * routes, the Docker daemon settings, loaded kernel modules and the entries
+   * of /var/run/netns. One item a line, sorted.
    */
   public async snapshot(name: string): Promise<string[]> {
     const result = await runQuiet('bash', [this.script, 'exec', name, 'bash', '-c', HOST_SNAPSHOT_SCRIPT], { ...AGENT_ENVIRONMENT });

@@ -9,18 +9,28 @@ export interface SequenceEntry {
   readonly action: StepAction;
   /** Column heading in the summary, unique within the sequence. */
   readonly label: string;
+  /**
+   * `fail`: a check on a host where the step is not set up (never run, or
+   * reset); it passes only by failing: exit code other than 0 and a line
+   * starting `FAIL:` that says what is missing.
+   */
+  readonly expect?: 'fail';
 }
 
 /**
  * What every step goes through: reset on a host where the step never ran,
- * run and check, reset, run and check again (a step must work twice), then
- * reset twice in a row (reset must be safe to repeat) to leave the host clean.
+ * its check (which must fail there), run and check, reset and check again
+ * (which must fail again: the reset took away what the check looks for), run
+ * and check again (a step must work twice), then reset twice in a row (reset
+ * must be safe to repeat) to leave the host clean.
  */
 export const ACTION_SEQUENCE: readonly SequenceEntry[] = [
   { action: 'reset', label: 'reset (before run)' },
+  { action: 'check', label: 'check before run', expect: 'fail' },
   { action: 'run', label: 'run' },
   { action: 'check', label: 'check' },
   { action: 'reset', label: 'reset' },
+  { action: 'check', label: 'check after reset', expect: 'fail' },
   { action: 'run', label: 'run again' },
   { action: 'check', label: 'check again' },
   { action: 'reset', label: 'final reset' },

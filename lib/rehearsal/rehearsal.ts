@@ -7,7 +7,8 @@ import { RehearsalOptions } from './options';
 import { hostsForStep, planHosts, PlannedHost, selectSteps, stepVariants } from './plan';
 import { killRunningChildren, runLogged, tailOfFile } from './process';
 import { renderSummary, stepPassed, StepResult } from './report';
-import { rehearseStep } from './runner';
+import { crossStepPassed, CrossStepResult, rehearseCrossStep, renderCrossStep } from './cross-step';
+import { rehearseStep, runActionOnHosts, StepRunnerSettings } from './runner';
 
 const STEP_FOLDER = /^\d\d-[a-z0-9-]+$/;
 
@@ -169,20 +170,37 @@ export async function rehearse(options: RehearsalOptions, repositoryRoot: string
     }
     const stepsStarted = process.hrtime.bigint();
     const results: StepResult[] = [];
+    const runnerSettings: StepRunnerSettings = {
+      hosts,
+      logDirectory,
+      scriptDirectory: path.join(workDirectory, 'scripts'),
+      actionTimeoutSeconds: options.actionTimeoutSeconds,
+      hostEnvironment: { CNLAB_PIPEWORK: pipework },
+      print,
+      interrupted: () => interrupted,
+    };
     for (const step of steps) {
       for (const variant of stepVariants(step, options.tunnels)) {
         if (interrupted) break;
-        results.push(await rehearseStep(step, variant, hostsForStep(step, plannedHosts, options.multiHosts), {
-          hosts,
-          logDirectory,
-          scriptDirectory: path.join(workDirectory, 'scripts'),
-          actionTimeoutSeconds: options.actionTimeoutSeconds,
-          hostEnvironment: { CNLAB_PIPEWORK: pipework },
-          print,
-          interrupted: () => interrupted,
-        }));
+        results.push(await rehearseStep(step, variant, hostsForStep(step, plannedHosts, options.multiHosts), runnerSettings));
       }
     }
+    // Steps 1-3, 5 and 7 must survive step 4's Docker restarts (see cross-step.ts).
+    const crossStep: CrossStepResult = interrupted ? { skipped: 'interrupted', entries: [], leftovers: [] } : await rehearseCrossStep(
+      steps.filter((step) => !step.multiHost).map((step) => step.id),
+      results.filter((result) => !stepPassed(result)).map((result) => result.stepId),
+      {
+        runAction: async (action, index) => {
+          const step = steps.find((candidate) => candidate.id === action.stepId) as TemplateStep;
+          const { entry } = await runActionOnHosts(step, stepVariants(step, options.tunnels)[0], hostsForStep(step, plannedHosts, options.multiHosts),
+            action.action, action.label, path.join(logDirectory, 'cross-step', String(index).padStart(2, '0')), runnerSettings);
+          return entry;
+        },
+        snapshot: () => hosts.snapshot(plannedHosts[0].name),
+        print,
+        interrupted: () => interrupted,
+      },
+    );
     const stepsSeconds = seconds(stepsStarted);
 
     const summary = renderSummary(results, {
@@ -192,7 +210,7 @@ export async function rehearse(options: RehearsalOptions, repositoryRoot: string
       hostSetup: hostSetupSeconds,
       steps: stepsSeconds,
       total: seconds(started),
-    }, notes);
+    }, notes) + renderCrossStep(crossStep);
     print('');
     print(summary);
     fs.writeFileSync(path.join(workDirectory, 'summary.md'), summary);
@@ -202,7 +220,7 @@ export async function rehearse(options: RehearsalOptions, repositoryRoot: string
       return 130;
     }
     const allPassed = results.length === steps.reduce((count, step) => count + stepVariants(step, options.tunnels).length, 0)
-      && results.every(stepPassed);
+      && results.every(stepPassed) && (crossStep.skipped !== undefined || crossStepPassed(crossStep));
     return allPassed ? 0 : 1;
   } catch (error) {
     print(`Rehearsal failed: ${(error as Error).message}`);
