@@ -5,8 +5,8 @@
  * docs/rehearsal.md and `npm run rehearse -- --help`.
  */
 import * as path from 'path';
-import { parseOptions, USAGE } from '../lib/rehearsal/options';
-import { rehearse } from '../lib/rehearsal/rehearsal';
+import { parseOptions, USAGE } from '../tools/rehearsal/options';
+import { rehearse } from '../tools/rehearsal/rehearsal';
 
 async function main(): Promise<number> {
   let options;

@@ -1,6 +1,6 @@
 import {
   CrossStepAction, crossStepPassed, crossStepPlan, rehearseCrossStep, renderCrossStep,
-} from '../lib/rehearsal/cross-step';
+} from '../tools/rehearsal/cross-step';
 
 const ALL = [
   '01-docker-on-the-host', '02-connecting-to-the-host', '03-linking', '04-networking-options',

@@ -3,8 +3,8 @@ import * as os from 'os';
 import * as path from 'path';
 import {
   findTemplateFiles, groupStepDocuments, readImageContexts, readStepDocuments, stepDocumentFromResource, writeImageContexts,
-} from '../lib/rehearsal/documents';
-import { withUndeployedStepFolders } from '../lib/rehearsal/rehearsal';
+} from '../tools/rehearsal/documents';
+import { withUndeployedStepFolders } from '../tools/rehearsal/rehearsal';
 import { composeDocumentScript, STEP_ACTIONS } from '../lib/steps/document-content';
 import { LabStepDefinition } from '../lib/steps/lab-step-definition';
 import { fixtureTemplate, writeFixtureAssembly } from './support/rehearsal-fixture';

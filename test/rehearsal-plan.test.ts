@@ -1,9 +1,9 @@
-import { TemplateStep } from '../lib/rehearsal/documents';
-import { mountPointsUnder } from '../lib/rehearsal/hosts';
-import { parseOptions } from '../lib/rehearsal/options';
+import { TemplateStep } from '../tools/rehearsal/documents';
+import { mountPointsUnder } from '../tools/rehearsal/hosts';
+import { parseOptions } from '../tools/rehearsal/options';
 import {
   ACTION_SEQUENCE, hostsForStep, parameterEnvironment, planHosts, selectSteps, stepVariants, variantValues,
-} from '../lib/rehearsal/plan';
+} from '../tools/rehearsal/plan';
 
 const TUNNEL_STEP: TemplateStep = {
   id: '06-across-hosts',

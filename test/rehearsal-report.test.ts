@@ -1,6 +1,6 @@
-import { ACTION_SEQUENCE } from '../lib/rehearsal/plan';
-import { progressLine, renderSummary, stepFailure, stepPassed, StepResult } from '../lib/rehearsal/report';
-import { judgeAction, notRehearsedLines, snapshotDifference } from '../lib/rehearsal/verdict';
+import { ACTION_SEQUENCE } from '../tools/rehearsal/plan';
+import { progressLine, renderSummary, stepFailure, stepPassed, StepResult } from '../tools/rehearsal/report';
+import { judgeAction, notRehearsedLines, snapshotDifference } from '../tools/rehearsal/verdict';
 
 const OK_EXIT = { exitCode: 0, signal: null, timedOut: false };
 

@@ -1,4 +1,4 @@
-import { StepAction } from '../steps/document-content';
+import { StepAction } from '../../lib/steps/document-content';
 import { DocumentParameter, HOSTS_PARAMETER, TemplateStep } from './documents';
 
 /** The parameter whose values make the variants of the multi-host tunnel step. */

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { StepAction } from '../steps/document-content';
+import { StepAction } from '../../lib/steps/document-content';
 import { StepDocument, TemplateStep } from './documents';
 import { AGENT_ENVIRONMENT, EmulatedHosts } from './hosts';
 import { ACTION_SEQUENCE, parameterEnvironment, PlannedHost, StepVariant, variantValues } from './plan';

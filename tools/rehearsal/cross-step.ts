@@ -1,4 +1,4 @@
-import { StepAction } from '../steps/document-content';
+import { StepAction } from '../../lib/steps/document-content';
 import { snapshotDifference } from './verdict';
 
 /**

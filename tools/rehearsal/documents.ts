@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { DOCUMENT_TAGS, HOSTS_PARAMETER, scriptOfDocument, STEP_ACTIONS, StepAction } from '../steps/document-content';
+import { DOCUMENT_TAGS, HOSTS_PARAMETER, scriptOfDocument, STEP_ACTIONS, StepAction } from '../../lib/steps/document-content';
 
 export { HOSTS_PARAMETER };
 
