@@ -285,11 +285,18 @@ restart_docker() {
   fi
   if [ "${#coming_back[@]}" -gt 0 ]; then
     say "containers with a restart policy that Docker starts again: ${coming_back[*]}"
+    retry 10 all_running "${coming_back[@]}" || true
     for name in "${coming_back[@]}"; do
-      retry 30 container_running "$name" || missing+=("$name")
+      container_running "$name" || missing+=("$name")
     done
     if [ "${#missing[@]}" -gt 0 ]; then
-      say "not running again after 30 s: ${missing[*]} (look at 'docker ps -a' and 'docker logs NAME')"
+      # Docker starts them all at once and does not try again: a container
+      # that shares another's namespace (--network container:NAME) fails when
+      # it comes up first.
+      say "not running yet: ${missing[*]}; starting them again"
+      docker start "${missing[@]}" >/dev/null 2>&1 || true
+      retry 20 all_running "${missing[@]}" \
+        || say "still not running: look at 'docker ps -a' and 'docker logs NAME' for ${missing[*]}"
     fi
   fi
   for hook in "$CNLAB_STATE"/recable/*.sh; do
@@ -299,6 +306,14 @@ restart_docker() {
     if ! (. "$hook"); then
       say "could not put back every cable of $hook: run that step's run.sh again"
     fi
+  done
+}
+
+# all_running NAME...: true when every one of these containers runs.
+all_running() {
+  local name
+  for name in "$@"; do
+    container_running "$name" || return 1
   done
 }
 
