@@ -285,7 +285,7 @@ restart_docker() {
   fi
   if [ "${#coming_back[@]}" -gt 0 ]; then
     say "containers with a restart policy that Docker starts again: ${coming_back[*]}"
-    retry 10 all_running "${coming_back[@]}" || true
+    retry 3 all_running "${coming_back[@]}" || true
     for name in "${coming_back[@]}"; do
       container_running "$name" || missing+=("$name")
     done
