@@ -377,6 +377,9 @@ recable_pipework() {
   if ovs-vsctl br-exists "$bridge" 2>/dev/null; then
     userspace_datapath_fixup "$container" "$iface"
   fi
+  # The host may still know the address with the old cable's MAC address:
+  # forget it, so that its next packet asks again (ARP).
+  ip neigh flush to "${4%/*}" 2>/dev/null || true
 }
 
 # pipework_attach BRIDGE IFACE CONTAINER ADDRESS/PREFIX: cable CONTAINER to
@@ -418,6 +421,9 @@ pipework_attach() {
   show nsenter --target "$pid" --net ip link set "$guest_if" name "$iface"
   show nsenter --target "$pid" --net ip addr add "$address" dev "$iface"
   show nsenter --target "$pid" --net ip link set "$iface" up
+  # As pipework does: an unsolicited ARP reply tells the neighbours (the host
+  # among them) the new cable's MAC address for this IP address.
+  show nsenter --target "$pid" --net arping -c 1 -A -I "$iface" "${address%/*}" || true
 }
 
 # has_systemd: true when systemd manages services here (lab hosts; not CI).
