@@ -7,10 +7,10 @@
  *   npx cdk synth -c attendees=alice,bob -c sshCidr=203.0.113.0/24
  *
  * Context keys: workshopName, attendees, sshCidr, allowSshFromAnywhere,
- * instanceType, hostOs, multiHostCount, topologies (see lib/config.ts).
+ * instanceType, hostOs, multiHostCount, topologies (see lib/app/config.ts).
  */
 import { App } from 'aws-cdk-lib';
-import { buildWorkshopApp } from '../lib/app';
+import { buildWorkshopApp } from '../lib/app/build-workshop-app';
 
 const app = new App();
 try {

@@ -11,18 +11,8 @@
  *   npm run template -- --out FILE --workshop-name NAME
  */
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
-import { App, Validations } from 'aws-cdk-lib';
-import { AwsSolutionsChecks } from 'cdk-nag';
-import { SelfContainedLabStack } from '../lib/stacks/self-contained-stack';
-import { selfContainedSynthesizer, workshopStudioSynthesizer } from '../lib/stacks/synthesizers';
-
-/** Where the template goes unless --out says otherwise (git-ignored, like every cdk.out.* folder). */
-export const DEFAULT_TEMPLATE_FILE = path.join('cdk.out.template', 'container-networks-lab.template.json');
-
-/** Above this many bytes the console and the CLI must upload the template to S3 first (they do it for you in the console). */
-export const INLINE_TEMPLATE_LIMIT = 51_200;
+import { DEFAULT_TEMPLATE_FILE, INLINE_TEMPLATE_LIMIT, selfContainedTemplate } from '../lib/app/self-contained-template';
 
 interface Options {
   out: string;
@@ -45,29 +35,6 @@ function parseArgs(args: readonly string[]): Options {
     }
   }
   return options;
-}
-
-/** Synthesizes the self-contained template (cdk-nag on) and returns its JSON text. */
-export function selfContainedTemplate(options: { workshopStudio?: boolean; workshopName?: string; stepsDirectory?: string } = {}): string {
-  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cnlab-template-'));
-  try {
-    const app = new App({ outdir, context: { '@aws-cdk/aws-ec2:uniqueImdsv2TemplateName': true, '@aws-cdk/aws-iam:minimizePolicies': true } });
-    const stack = new SelfContainedLabStack(app, 'ContainerNetworksLab', {
-      workshopName: options.workshopName,
-      stepsDirectory: options.stepsDirectory,
-      workshopStudio: options.workshopStudio,
-      synthesizer: options.workshopStudio ? workshopStudioSynthesizer() : selfContainedSynthesizer(),
-    });
-    Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
-    const assembly = app.synth();
-    const artifact = assembly.getStackArtifact(stack.artifactId);
-    if (artifact.assets.length > 0) {
-      throw new Error(`the template needs ${artifact.assets.length} asset(s); a self-contained template must have none`);
-    }
-    return JSON.stringify(artifact.template, undefined, 1) + '\n';
-  } finally {
-    fs.rmSync(outdir, { recursive: true, force: true });
-  }
 }
 
 if (require.main === module) {

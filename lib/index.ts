@@ -1,23 +1,42 @@
-// The public API of container-networks-lab: constructs and helpers for building
-// Container Networks lab environments.
-export * from './config';
-export * from './app';
-export * from './network/lab-network';
-export * from './host/host-os';
-export * from './host/host-component';
-export * from './host/lab-host';
-export * from './topology/single-host';
-export * from './topology/multi-host';
-// Step documents: the types and helpers a workshop author may need; the rest of
-// document-content.ts (script composition, file reading) stays internal.
-export { composeDocumentContent, HELPERS_SOURCE_LINE, STEP_ACTIONS } from './steps/document-content';
-export type { CommandDocumentContent, DocumentContentInput, StepAction, StepParameter } from './steps/document-content';
-export * from './steps/lab-step-definition';
-export * from './steps/lab-step';
-export * from './stacks/workshop-stack';
-export * from './stacks/attendee-stack';
-export * from './host/fixed-linux-image';
-export * from './cost/prices';
-export * from './expiry/lab-expiry';
-export * from './stacks/synthesizers';
-export * from './stacks/self-contained-stack';
+// The public API of container-networks-lab: what a workshop author needs to
+// build a lab of their own. Everything else (helpers, constants, the tools)
+// is internal and may change in any release.
+
+// The app: context -> validated settings -> stacks.
+export { buildWorkshopApp } from './app/build-workshop-app';
+export type { BuildWorkshopAppOptions, WorkshopApp } from './app/build-workshop-app';
+export type { WorkshopConfig } from './app/config';
+
+// The contract the constructs and the tools share (types only).
+export { TOPOLOGIES } from './contract';
+export type { StepAction, StepParameter, TopologyKind, TopologySpec } from './contract';
+
+// Constructs.
+export { LabNetwork } from './network/lab-network';
+export type { LabNetworkProps } from './network/lab-network';
+export type { HostOs } from './host/host-os';
+export { HostComponent } from './host/host-component';
+export type { HostComponentOptions } from './host/host-component';
+export { LabHost } from './host/lab-host';
+export type { LabHostProps } from './host/lab-host';
+export { FixedLinuxImage } from './host/fixed-linux-image';
+export type { ILabTopology } from './topology/lab-topology';
+export { SingleHostTopology } from './topology/single-host';
+export type { SingleHostTopologyProps } from './topology/single-host';
+export { MultiHostTopology } from './topology/multi-host';
+export type { MultiHostTopologyProps } from './topology/multi-host';
+export { LabStepDefinition } from './steps/lab-step-definition';
+export { LabStep } from './steps/lab-step';
+export type { LabStepProps } from './steps/lab-step';
+export { WorkshopStack } from './stacks/workshop-stack';
+export type { WorkshopStackProps } from './stacks/workshop-stack';
+export { AttendeeStack } from './stacks/attendee-stack';
+export type { AttendeeExpiry, AttendeeStackProps } from './stacks/attendee-stack';
+export { SelfContainedLabStack } from './stacks/self-contained-stack';
+export type { SelfContainedLabStackProps } from './stacks/self-contained-stack';
+export { addWorkshopStudioParameters, selfContainedSynthesizer, workshopStudioSynthesizer } from './stacks/synthesizers';
+export { ExpiryDeleterRole, LabExpiry } from './expiry/lab-expiry';
+export type { ExpiryAction, ExpiryDeleterRoleProps, LabExpiryProps } from './expiry/lab-expiry';
+
+// The workshop invariants as synth-time rules (cdk-nag).
+export { WorkshopChecks } from './rules/workshop-checks';

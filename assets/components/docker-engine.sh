@@ -4,93 +4,58 @@ set -euo pipefail
 # shellcheck source=assets/lib/lab.sh
 . "${CNLAB_HOME:-/opt/container-networks}/lib/lab.sh"
 
-# ID (ubuntu, debian) and VERSION_CODENAME (noble, bookworm, ...) of this host.
+# ID (debian, ubuntu) and PRETTY_NAME of this host.
 # shellcheck source=/dev/null
 . /etc/os-release
 
-DOCKERD_LOG=/var/log/container-networks-dockerd.log
-
-# Debian 12 ships only Compose v1 (docker-compose 1.29, Python). Debian 13
-# "trixie" has docker-compose 2.26, the Go v2 plugin, which needs nothing but
-# libc6. We add trixie as a package source but pin it low (priority 50), so
-# apt never takes anything else from it, and pin docker-compose alone to 500.
-add_trixie_for_compose() {
-  local list=/etc/apt/sources.list.d/cnlab-trixie.sources
-  local pref=/etc/apt/preferences.d/cnlab-trixie
-  if [ ! -f "$list" ] || [ ! -f "$pref" ]; then
-    say "adding Debian trixie as a low-priority source, for docker-compose only ($list)"
-    cat >"$pref" <<'PIN'
-# container-networks-lab: take only docker-compose (Compose v2) from trixie.
-Package: *
-Pin: release n=trixie
-Pin-Priority: 50
-
-Package: docker-compose
-Pin: release n=trixie
-Pin-Priority: 500
-PIN
-    cat >"$list" <<'SRC'
-# container-networks-lab: Compose v2 for Debian 12 (see preferences.d/cnlab-trixie).
-Types: deb
-URIs: http://deb.debian.org/debian
-Suites: trixie
-Components: main
-Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
-SRC
-    # the new source needs a fresh package list
-    rm -f /var/lib/container-networks/apt-updated
+# install_docker_cli: the docker command. Debian 13 and later ship it in its own
+# package, docker-cli, which docker.io only recommends (and we install
+# without recommends); older releases and Ubuntu 24.04 have it in docker.io.
+install_docker_cli() {
+  if command -v docker >/dev/null 2>&1; then
+    return 0
   fi
+  if apt-cache show docker-cli >/dev/null 2>&1; then
+    say "docker.io came without the docker command: installing docker-cli"
+    apt_install docker-cli
+  fi
+  command -v docker >/dev/null 2>&1 || {
+    echo "docker.io is installed but there is no docker command, and this distribution has no docker-cli package; find the package that holds /usr/bin/docker (apt-file search bin/docker)" >&2
+    return 1
+  }
 }
 
+# install_compose_v2: Compose v2, the docker compose plugin.
 install_compose_v2() {
   if docker compose version >/dev/null 2>&1; then
     say "Compose v2 already there: $(docker compose version)"
     return 0
   fi
-  case "$ID:${VERSION_CODENAME:-}" in
-    ubuntu:*)
-      apt_install docker-compose-v2
-      ;;
-    debian:bookworm)
-      add_trixie_for_compose
-      apt_install docker-compose
-      # an older docker-compose (v1, from bookworm) may already be installed:
-      # ask for the trixie one explicitly, which replaces it.
-      if ! docker compose version >/dev/null 2>&1; then
-        say "installing docker-compose from trixie"
-        DEBIAN_FRONTEND=noninteractive NEEDRESTART_SUSPEND=1 \
-          apt-get -o DPkg::Lock::Timeout=300 install -y -q \
-          --no-install-recommends docker-compose/trixie
-      fi
-      ;;
-    *)
-      apt_install docker-compose
-      ;;
+  case "$ID" in
+    ubuntu) apt_install docker-compose-v2 ;;
+    *) apt_install docker-compose ;; # Debian 13 and later: the Go v2 plugin
   esac
+  docker compose version >/dev/null 2>&1 || {
+    echo "the Compose package is installed but 'docker compose' does not work (is it Compose v1?)" >&2
+    return 1
+  }
 }
 
+# start_docker: start the engine now and at every boot, and wait until it answers.
 start_docker() {
-  if has_systemd; then
-    # enable: start again after a reboot; --now: start it if it is not running
-    say "systemctl enable --now docker"
-    systemctl enable --now docker
-  elif docker info >/dev/null 2>&1; then
-    say "dockerd already running: leaving it alone"
-  else
-    say "no systemd here: starting dockerd in the background (log: $DOCKERD_LOG)"
-    # setsid: its own session, so it outlives this script
-    setsid dockerd >>"$DOCKERD_LOG" 2>&1 </dev/null &
-  fi
+  say "systemctl enable --now docker"
+  systemctl enable --now docker
   say "waiting for the Docker daemon to answer"
   retry 60 docker info >/dev/null 2>&1 || {
-    echo "dockerd did not answer within 60 s; last lines of its log:" >&2
-    tail -n 20 "$DOCKERD_LOG" >&2 2>/dev/null || journalctl -u docker -n 20 --no-pager >&2 || true
+    echo "dockerd did not answer within 60 s; last lines of its journal:" >&2
+    journalctl -u docker -n 20 --no-pager >&2 || true
     return 1
   }
 }
 
 section "docker-engine: Docker from $PRETTY_NAME"
 apt_install docker.io
+install_docker_cli
 install_compose_v2
 start_docker
 # Docker, its runtime and Compose stay as installed while the lab runs.

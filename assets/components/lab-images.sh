@@ -7,6 +7,14 @@ set -euo pipefail
 BASE_IMAGE=debian:trixie-slim
 # Full build output goes to one log per image; the console gets one line each.
 LOG_DIR=/var/log/container-networks/images
+# Each image carries the SHA-256 of the files it was built from: an image
+# built from the same files is current and is not built again.
+CONTEXT_LABEL=org.container-networks-lab.context-sha256
+
+# context_hash DIR: one SHA-256 over the names and contents of a build context's files.
+context_hash() {
+  (cd "$1" && find . -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum | sha256sum | cut -d' ' -f1)
+}
 
 section "lab-images: build the lab images on $BASE_IMAGE"
 if docker image inspect "$BASE_IMAGE" >/dev/null 2>&1; then
@@ -24,9 +32,15 @@ for dir in "$CNLAB_HOME"/images/*/; do
   image=$(lab_image "$name")
   log=$LOG_DIR/$name.log
   start=$SECONDS
+  hash=$(context_hash "$dir")
+  if [ "$(docker image inspect "$image" 2>/dev/null | jq -r --arg label "$CONTEXT_LABEL" '.[0].Config.Labels[$label] // empty')" = "$hash" ]; then
+    say "$image is current (built from the same files): not built again"
+    built=$((built + 1))
+    continue
+  fi
   say "building $image from $dir (log: $log)"
-  # Re-running is cheap: unchanged layers come from Docker's build cache.
-  if ! docker build -t "$image" "$dir" >"$log" 2>&1; then
+  # Unchanged layers come from Docker's build cache.
+  if ! docker build --label "$CONTEXT_LABEL=$hash" -t "$image" "$dir" >"$log" 2>&1; then
     echo "building $image failed; last lines of $log:" >&2
     tail -n 30 "$log" >&2
     exit 1

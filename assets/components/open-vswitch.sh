@@ -7,8 +7,6 @@ set -euo pipefail
 # Open vSwitch is two daemons: ovsdb-server keeps the configuration (bridges,
 # ports, tunnels) and ovs-vswitchd forwards packets. ovs-vsctl talks to the
 # first; openvswitch-common also brings /usr/bin/ovs-docker.
-OVS_CTL=/usr/share/openvswitch/scripts/ovs-ctl
-
 ovs_running() {
   ovs-vsctl --timeout=5 show >/dev/null 2>&1 &&
     ovs-appctl --timeout=5 -t ovs-vswitchd version >/dev/null 2>&1
@@ -17,17 +15,8 @@ ovs_running() {
 section "open-vswitch: Open vSwitch switch and ovs-docker"
 apt_install openvswitch-switch openvswitch-common
 
-if has_systemd; then
-  say "systemctl enable --now openvswitch-switch"
-  systemctl enable --now openvswitch-switch
-elif ovs_running; then
-  say "ovsdb-server and ovs-vswitchd already running: leaving them alone"
-else
-  # Without systemd, ovs-ctl (the script the service runs) starts both daemons;
-  # --system-id=random keeps an existing id or makes a persistent new one.
-  say "no systemd here: $OVS_CTL start"
-  "$OVS_CTL" start --system-id=random
-fi
+say "systemctl enable --now openvswitch-switch"
+systemctl enable --now openvswitch-switch
 
 say "waiting for ovsdb-server and ovs-vswitchd to answer"
 retry 30 ovs_running || {

@@ -4,7 +4,7 @@
 # first boot; everything it prints goes to the log file below.
 #
 #   1. install aws-cfn-bootstrap (cfn-init, cfn-signal: not on Ubuntu/Debian)
-#   2. on Debian 12, install the SSM agent (Ubuntu images already have it)
+#   2. on Debian, install the SSM agent (Ubuntu images already have it)
 #   3. cfn-init writes the lab files from the template's metadata
 #   4. provision.sh installs and checks Docker, Open vSwitch, pipework, images
 #   5. cfn-signal tells CloudFormation: success, or failure with the phase
@@ -15,7 +15,7 @@ SIGNAL_RESOURCE='@@LOGICAL_ID@@'  # the instance; its creation policy waits for 
 INIT_RESOURCE='@@INIT_RESOURCE@@' # the resource whose metadata holds the lab files
 REGION='@@REGION@@'
 CONFIGSETS='@@CONFIGSETS@@'       # the cfn-init config set holding the files
-HOST_OS='@@HOST_OS@@'             # ubuntu-24.04 | debian-12
+HOST_OS='@@HOST_OS@@'             # debian-13 | ubuntu-24.04
 
 LOG=/var/log/container-networks-provision.log
 CFN_BOOTSTRAP_URL=https://s3.amazonaws.com/cloudformation-examples/aws-cfn-bootstrap-py3-latest.tar.gz
@@ -77,7 +77,7 @@ if [ ! -x /opt/aws/bin/cfn-signal ]; then
   ln -sf /opt/aws/cfn-bootstrap/bin/cfn-* /opt/aws/bin/
 fi
 
-if [ "$HOST_OS" = debian-12 ] && ! command -v amazon-ssm-agent >/dev/null 2>&1; then
+if [ "${HOST_OS%%-*}" = debian ] && ! command -v amazon-ssm-agent >/dev/null 2>&1; then
   step "SSM agent (Debian images do not include it)"
   arch=$(dpkg --print-architecture)  # amd64 or arm64
   deb=/tmp/amazon-ssm-agent.deb

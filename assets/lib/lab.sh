@@ -16,6 +16,15 @@
 #   CNLAB_PIPEWORK       the pipework script              (/usr/local/bin/pipework)
 #   DOCKER_HOST, OVS_RUNDIR  followed by docker and ovs-vsctl as usual.
 
+# A host whose kernel differs from an EC2 lab host's says so in this file (a
+# rehearsal machine, whose kernel has no openvswitch module, sets
+# CNLAB_OVS_DATAPATH=netdev there). EC2 lab hosts have no such file.
+CNLAB_HOST_SETTINGS=/etc/container-networks/host.env
+if [ -r "$CNLAB_HOST_SETTINGS" ]; then
+  # shellcheck source=/dev/null
+  . "$CNLAB_HOST_SETTINGS"
+fi
+
 : "${CNLAB_HOME:=/opt/container-networks}"
 : "${CNLAB_OVS_DATAPATH:=system}"
 : "${CNLAB_DOCKER_DAEMON_JSON:=/etc/docker/daemon.json}"
@@ -27,10 +36,8 @@ export CNLAB_HOME CNLAB_OVS_DATAPATH CNLAB_DOCKER_DAEMON_JSON CNLAB_DOCKER_RESTA
 CNLAB_IMAGE_PREFIX=cnlab
 # Label put on everything a step creates, so its reset can find it.
 CNLAB_LABEL="container-networks-lab.step"
-# Where the lab scripts keep notes between a step's run and its reset (on a
-# rehearsal machine, where emulated hosts share one file system, one folder
-# per emulated host).
-CNLAB_STATE=/var/lib/container-networks${CNLAB_EMULATED_HOST:+/host-$CNLAB_EMULATED_HOST}
+# Where the lab scripts keep notes between a step's run and its reset.
+CNLAB_STATE=/var/lib/container-networks
 export CNLAB_IMAGE_PREFIX CNLAB_LABEL CNLAB_STATE
 
 # section TITLE: a heading between the parts of a step's output.

@@ -16,9 +16,6 @@ export const EXPIRES_AFTER_HOURS_RANGE = { min: 1, max: 168 } as const;
 /** Default lifetime of an attendee's lab, in hours after the deployment. */
 export const DEFAULT_EXPIRES_AFTER_HOURS = 8;
 
-/** Tag carrying the expiry time (UTC, ISO 8601) on every taggable resource of an attendee. */
-export const EXPIRES_AT_TAG = 'expires-at';
-
 /** EventBridge Scheduler's universal targets (AWS SDK calls, no code) used here. */
 export const EXPIRY_TARGETS = {
   stop: 'arn:aws:scheduler:::aws-sdk:ec2:stopInstances',

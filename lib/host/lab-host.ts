@@ -6,7 +6,7 @@ import { Construct } from 'constructs';
 import { assetPath } from '../private/assets';
 import { LabStepDefinition } from '../steps/lab-step-definition';
 import { HostComponent } from './host-component';
-import { HOST_OS_FACTS, HOST_OSES, HostOs } from './host-os';
+import { DEFAULT_HOST_OS, HOST_OS_FACTS, HostOs, HostOsFacts, hostOsProblem } from './host-os';
 import { collectHostFiles, HostFile, HostFileSources, LAB_CONFIG_SET, renderInitMetadata } from './private/host-files';
 import { LabHostFiles } from './private/lab-host-files';
 import { fillPlaceholders, LONGEST_PLACEHOLDER_VALUES, placeholdersIn, USER_DATA_LIMIT } from './private/user-data';
@@ -22,7 +22,7 @@ export interface LabHostProps {
   readonly vpcSubnets?: ec2.SubnetSelection;
   /**
    * Operating system of the host. Picks the AMI parameter, the root device name and the SSH user.
-   * @default 'ubuntu-24.04'
+   * @default 'debian-13'
    */
   readonly hostOs?: HostOs;
   /**
@@ -33,7 +33,7 @@ export interface LabHostProps {
   readonly machineImage?: ec2.IMachineImage;
   /**
    * Root device name of `machineImage`, when it differs from the OS's usual one.
-   * @default - /dev/sda1 for Ubuntu, /dev/xvda for Debian
+   * @default - /dev/xvda for Debian, /dev/sda1 for Ubuntu
    */
   readonly rootDeviceName?: string;
   /**
@@ -151,7 +151,7 @@ export class LabHost extends Resource implements ec2.IInstance {
   public readonly instancePublicIp: string;
   /** Operating system of the host. */
   public readonly hostOs: HostOs;
-  /** Login user for SSH (ubuntu or admin). */
+  /** Login user for SSH (admin on Debian, ubuntu on Ubuntu). */
   public readonly sshUser: string;
   /** Component names in install order. */
   public readonly componentNames: readonly string[];
@@ -160,30 +160,9 @@ export class LabHost extends Resource implements ec2.IInstance {
 
   constructor(scope: Construct, id: string, props: LabHostProps) {
     super(scope, id);
-
     // --- validate everything before creating anything
-    const hostOs = props.hostOs ?? 'ubuntu-24.04';
-    if (!HOST_OSES.includes(hostOs)) {
-      throw new Error(`LabHost ${this.node.path}: 'hostOs' is ${JSON.stringify(hostOs)}; allowed: ${HOST_OSES.join(', ')}.`);
-    }
-    const facts = HOST_OS_FACTS[hostOs];
-    const rootVolumeGiB = props.rootVolumeGiB ?? 30;
-    if (!Number.isInteger(rootVolumeGiB) || rootVolumeGiB < ROOT_VOLUME_RANGE.min || rootVolumeGiB > ROOT_VOLUME_RANGE.max) {
-      throw new Error(`LabHost ${this.node.path}: 'rootVolumeGiB' is ${rootVolumeGiB}; allowed: a whole number from ${ROOT_VOLUME_RANGE.min} to ${ROOT_VOLUME_RANGE.max}.`);
-    }
-    const readinessTimeout = props.readinessTimeout ?? Duration.minutes(15);
-    const timeoutMinutes = readinessTimeout.toMinutes({ integral: false });
-    if (timeoutMinutes < 5 || timeoutMinutes > 12 * 60) {
-      throw new Error(`LabHost ${this.node.path}: 'readinessTimeout' is ${readinessTimeout.toHumanString()}; allowed: 5 minutes to 12 hours (CloudFormation's limit).`);
-    }
-    const rootDeviceName = props.rootDeviceName ?? facts.rootDeviceName;
-    if (!/^\/dev\/(sd[a-z]1?|xvd[a-z])$/.test(rootDeviceName)) {
-      throw new Error(`LabHost ${this.node.path}: 'rootDeviceName' is ${JSON.stringify(rootDeviceName)}; allowed: a device name such as /dev/sda1 or /dev/xvda.`);
-    }
-    const components = props.components ?? HostComponent.defaults();
-    if (components.length === 0) {
-      throw new Error(`LabHost ${this.node.path}: 'components' is empty; a lab host needs at least one component.`);
-    }
+    const settings = validateLabHostProps(this.node.path, props);
+    const { hostOs, components } = settings;
     const files = hostFilesOf(Stack.of(this), {
       components,
       helpersFile: assetPath('lib', 'lab.sh'),
@@ -191,40 +170,12 @@ export class LabHost extends Resource implements ec2.IInstance {
       imagesDirectory: props.imagesDirectory ?? assetPath('images'),
       stepsDirectory: props.stepsDirectory ?? LabStepDefinition.builtInDirectory(),
     });
-    const userDataFile = props.userDataFile ?? assetPath('host', 'user-data.sh');
-    if (!fs.existsSync(userDataFile)) {
-      throw new Error(`LabHost ${this.node.path}: the user data template ${userDataFile} is missing.`);
-    }
-    const template = fs.readFileSync(userDataFile, 'utf8');
-    const sharedFiles = placeholdersIn(template).includes('INIT_RESOURCE');
-    const fixedValues = { CONFIGSETS: LAB_CONFIG_SET, HOST_OS: hostOs };
-    const longest = fillPlaceholders(template, { ...LONGEST_PLACEHOLDER_VALUES, ...fixedValues });
-    this.userDataBytes = Buffer.byteLength(longest, 'utf8');
-    if (this.userDataBytes > USER_DATA_LIMIT) {
-      throw new Error(`LabHost ${this.node.path}: the user data is ${this.userDataBytes} bytes with the longest stack name, logical id and region; EC2 allows ${USER_DATA_LIMIT}. Shorten ${userDataFile}.`);
-    }
+    const userDataTemplate = readUserDataTemplate(this.node.path, props.userDataFile, hostOs);
+    this.userDataBytes = userDataTemplate.longestBytes;
 
     // --- the instance
     const stack = Stack.of(this);
-    const role = new iam.Role(this, 'Role', {
-      assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com'),
-      description: `Lab host ${this.node.path}: Session Manager, and reading its own stack's files and signalling readiness`,
-      managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('AmazonSSMManagedInstanceCore')],
-      inlinePolicies: {
-        OwnStack: new iam.PolicyDocument({
-          statements: [new iam.PolicyStatement({
-            sid: 'CfnInitAndSignal',
-            actions: ['cloudformation:DescribeStackResource', 'cloudformation:SignalResource'],
-            resources: [stack.stackId],
-          })],
-        }),
-      },
-    });
-    Validations.of(role).acknowledge({
-      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonSSMManagedInstanceCore]',
-      reason: 'AmazonSSMManagedInstanceCore is the AWS-maintained minimum for Session Manager and Run Command, which are how attendees and the lab command reach the host.',
-    });
-
+    const role = this.createRole();
     const securityGroup = props.securityGroup ?? new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc: props.vpc,
       description: `Lab host ${this.node.path}: all outbound (packages, Systems Manager), inbound only as allowed`,
@@ -234,13 +185,12 @@ export class LabHost extends Resource implements ec2.IInstance {
     // The instance's logical id is known only once the instance exists; a lazy value breaks the cycle.
     let cfnInstance: ec2.CfnInstance | undefined;
     const logicalId = Lazy.string({ produce: () => stack.getLogicalId(cfnInstance!) });
-    const sharedFilesResource = sharedFiles ? LabHostFiles.forFiles(this, components.map((component) => component.name), files) : undefined;
-    const initResource = sharedFilesResource?.logicalId ?? logicalId;
-    const userData = ec2.UserData.custom(fillPlaceholders(template, {
-      ...fixedValues,
+    const sharedFilesResource = userDataTemplate.sharedFiles ? LabHostFiles.forFiles(this, components.map((component) => component.name), files) : undefined;
+    const userData = ec2.UserData.custom(fillPlaceholders(userDataTemplate.text, {
+      ...userDataTemplate.fixedValues,
       STACK_NAME: Aws.STACK_NAME,
       LOGICAL_ID: logicalId,
-      INIT_RESOURCE: initResource,
+      INIT_RESOURCE: sharedFilesResource?.logicalId ?? logicalId,
       REGION: Aws.REGION,
     }));
 
@@ -250,21 +200,14 @@ export class LabHost extends Resource implements ec2.IInstance {
       instanceType: props.instanceType ?? new ec2.InstanceType(DEFAULT_INSTANCE_TYPE),
       // Resolved at launch, not through a template parameter: a parameter is re-read on every stack
       // update, so a new vendor AMI would replace every host on an unrelated redeploy.
-      machineImage: props.machineImage ?? ec2.MachineImage.resolveSsmParameterAtLaunch(facts.amiParameter, { os: ec2.OperatingSystemType.LINUX }),
+      machineImage: props.machineImage ?? ec2.MachineImage.resolveSsmParameterAtLaunch(settings.facts.amiParameter, { os: ec2.OperatingSystemType.LINUX }),
       securityGroup,
       role,
       keyPair: props.keyPair,
       httpTokens: ec2.HttpTokens.REQUIRED,
       httpEndpoint: true,
       httpPutResponseHopLimit: 1,
-      blockDevices: [{
-        deviceName: rootDeviceName,
-        volume: ec2.BlockDeviceVolume.ebs(rootVolumeGiB, {
-          encrypted: true,
-          volumeType: ec2.EbsDeviceVolumeType.GP3,
-          deleteOnTermination: true,
-        }),
-      }],
+      blockDevices: [rootVolume(settings)],
       detailedMonitoring: false,
       userData,
     });
@@ -275,6 +218,47 @@ export class LabHost extends Resource implements ec2.IInstance {
     } else {
       cfnInstance.addMetadata('AWS::CloudFormation::Init', renderInitMetadata(files));
     }
+    this.configureInstance(cfnInstance, settings.readinessTimeout);
+
+    this.hostOs = hostOs;
+    this.sshUser = settings.facts.sshUser;
+    this.componentNames = components.map((component) => component.name);
+    this.connections = this.instance.connections;
+    this.role = role;
+    this.grantPrincipal = role;
+    this.instanceId = this.instance.instanceId;
+    this.instanceAvailabilityZone = this.instance.instanceAvailabilityZone;
+    this.instancePrivateDnsName = this.instance.instancePrivateDnsName;
+    this.instancePrivateIp = this.instance.instancePrivateIp;
+    this.instancePublicDnsName = this.instance.instancePublicDnsName;
+    this.instancePublicIp = this.instance.instancePublicIp;
+  }
+
+  /** The host's role: Session Manager, plus reading its own stack's files and signalling readiness. */
+  private createRole(): iam.Role {
+    const role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com'),
+      description: `Lab host ${this.node.path}: Session Manager, and reading its own stack's files and signalling readiness`,
+      managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('AmazonSSMManagedInstanceCore')],
+      inlinePolicies: {
+        OwnStack: new iam.PolicyDocument({
+          statements: [new iam.PolicyStatement({
+            sid: 'CfnInitAndSignal',
+            actions: ['cloudformation:DescribeStackResource', 'cloudformation:SignalResource'],
+            resources: [Stack.of(this).stackId],
+          })],
+        }),
+      },
+    });
+    Validations.of(role).acknowledge({
+      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonSSMManagedInstanceCore]',
+      reason: 'AmazonSSMManagedInstanceCore is the AWS-maintained minimum for Session Manager and Run Command, which are how attendees and the lab command reach the host.',
+    });
+    return role;
+  }
+
+  /** The readiness gate (creation policy) and the linters' notes with their reasons. */
+  private configureInstance(cfnInstance: ec2.CfnInstance, readinessTimeout: Duration): void {
     const imageId = cfnInstance.imageId;
     if (imageId !== undefined && !Token.isUnresolved(imageId) && imageId.startsWith('resolve:ssm:')) {
       // EC2 resolves `resolve:ssm:<parameter>` at launch; both linters only know AMI ids and flag it (E1152).
@@ -297,19 +281,6 @@ export class LabHost extends Resource implements ec2.IInstance {
         reason: 'Lab hosts are disposable by design: the organiser deletes the attendee stacks after the workshop, so termination protection would only get in the way.',
       },
     );
-
-    this.hostOs = hostOs;
-    this.sshUser = facts.sshUser;
-    this.componentNames = components.map((component) => component.name);
-    this.connections = this.instance.connections;
-    this.role = role;
-    this.grantPrincipal = role;
-    this.instanceId = this.instance.instanceId;
-    this.instanceAvailabilityZone = this.instance.instanceAvailabilityZone;
-    this.instancePrivateDnsName = this.instance.instancePrivateDnsName;
-    this.instancePrivateIp = this.instance.instancePrivateIp;
-    this.instancePublicDnsName = this.instance.instancePublicDnsName;
-    this.instancePublicIp = this.instance.instancePublicIp;
   }
 
   /** A reference to this instance. */
@@ -337,4 +308,65 @@ export class LabHost extends Resource implements ec2.IInstance {
       }
     }
   }
+}
+
+/** The props, checked, with their defaults. */
+interface LabHostSettings {
+  readonly hostOs: HostOs;
+  readonly facts: HostOsFacts;
+  readonly rootVolumeGiB: number;
+  readonly readinessTimeout: Duration;
+  readonly rootDeviceName: string;
+  readonly components: readonly HostComponent[];
+}
+
+/** Checks every prop before anything is created; the error names the prop and what is allowed. */
+function validateLabHostProps(where: string, props: LabHostProps): LabHostSettings {
+  const hostOs = props.hostOs ?? DEFAULT_HOST_OS;
+  const hostOsError = hostOsProblem(hostOs);
+  if (hostOsError !== undefined) {
+    throw new Error(`LabHost ${where}: 'hostOs' is ${hostOsError}.`);
+  }
+  const facts = HOST_OS_FACTS[hostOs];
+  const rootVolumeGiB = props.rootVolumeGiB ?? 30;
+  if (!Number.isInteger(rootVolumeGiB) || rootVolumeGiB < ROOT_VOLUME_RANGE.min || rootVolumeGiB > ROOT_VOLUME_RANGE.max) {
+    throw new Error(`LabHost ${where}: 'rootVolumeGiB' is ${rootVolumeGiB}; allowed: a whole number from ${ROOT_VOLUME_RANGE.min} to ${ROOT_VOLUME_RANGE.max}.`);
+  }
+  const readinessTimeout = props.readinessTimeout ?? Duration.minutes(15);
+  const timeoutMinutes = readinessTimeout.toMinutes({ integral: false });
+  if (timeoutMinutes < 5 || timeoutMinutes > 12 * 60) {
+    throw new Error(`LabHost ${where}: 'readinessTimeout' is ${readinessTimeout.toHumanString()}; allowed: 5 minutes to 12 hours (CloudFormation's limit).`);
+  }
+  const rootDeviceName = props.rootDeviceName ?? facts.rootDeviceName;
+  if (!/^\/dev\/(sd[a-z]1?|xvd[a-z])$/.test(rootDeviceName)) {
+    throw new Error(`LabHost ${where}: 'rootDeviceName' is ${JSON.stringify(rootDeviceName)}; allowed: a device name such as /dev/sda1 or /dev/xvda.`);
+  }
+  const components = props.components ?? HostComponent.defaults();
+  if (components.length === 0) {
+    throw new Error(`LabHost ${where}: 'components' is empty; a lab host needs at least one component.`);
+  }
+  return { hostOs, facts, rootVolumeGiB, readinessTimeout, rootDeviceName, components };
+}
+
+/** The encrypted gp3 root volume, on the OS's root device name (any other name would add a second disk). */
+function rootVolume(settings: LabHostSettings): ec2.BlockDevice {
+  return {
+    deviceName: settings.rootDeviceName,
+    volume: ec2.BlockDeviceVolume.ebs(settings.rootVolumeGiB, { encrypted: true, volumeType: ec2.EbsDeviceVolumeType.GP3, deleteOnTermination: true }),
+  };
+}
+
+/** The user data template, whether it takes the shared files resource, and its size with the longest deploy-time values. */
+function readUserDataTemplate(where: string, userDataFileProp: string | undefined, hostOs: HostOs) {
+  const userDataFile = userDataFileProp ?? assetPath('host', 'user-data.sh');
+  if (!fs.existsSync(userDataFile)) {
+    throw new Error(`LabHost ${where}: the user data template ${userDataFile} is missing.`);
+  }
+  const text = fs.readFileSync(userDataFile, 'utf8');
+  const fixedValues = { CONFIGSETS: LAB_CONFIG_SET, HOST_OS: hostOs };
+  const longestBytes = Buffer.byteLength(fillPlaceholders(text, { ...LONGEST_PLACEHOLDER_VALUES, ...fixedValues }), 'utf8');
+  if (longestBytes > USER_DATA_LIMIT) {
+    throw new Error(`LabHost ${where}: the user data is ${longestBytes} bytes with the longest stack name, logical id and region; EC2 allows ${USER_DATA_LIMIT}. Shorten ${userDataFile}.`);
+  }
+  return { text, fixedValues, longestBytes, sharedFiles: placeholdersIn(text).includes('INIT_RESOURCE') };
 }

@@ -3,13 +3,17 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { attendeeHourUsd, DEFAULT_ROOT_VOLUME_GIB, formatUsd, PRICES_CHECKED, PRICES_REGION, stoppedHostHourUsd } from '../cost/prices';
-import { atExpressionTime, EXPIRES_AT_TAG, ExpiryAction, EXPIRY_ACTIONS, LabExpiry } from '../expiry/lab-expiry';
-import { ATTENDEE_NAME_PATTERN, MULTI_HOST_COUNT_RANGE, TopologyKind, TOPOLOGY_KINDS, WORKSHOP_NAME_PATTERN, ipv4CidrProblem } from '../config';
+import {
+  ATTENDEE_NAME_RULE, DEFAULT_WORKSHOP_NAME, hostCountProblem, ipv4CidrProblem, isTopologyKind, isValidAttendeeName, isValidWorkshopName,
+  LAB_TAGS, takesHostsParameter, TOPOLOGIES, TopologyKind, TOPOLOGY_KINDS, WORKSHOP_NAME_RULE,
+} from '../contract';
+import { atExpressionTime, ExpiryAction, EXPIRY_ACTIONS, LabExpiry } from '../expiry/lab-expiry';
 import { HostComponent } from '../host/host-component';
-import { DEFAULT_INSTANCE_TYPE, LabHost } from '../host/lab-host';
+import { DEFAULT_INSTANCE_TYPE, LabHost, LabHostProps } from '../host/lab-host';
 import { HostOs } from '../host/host-os';
-import { MultiHostTopology } from '../topology/multi-host';
-import { SingleHostTopology } from '../topology/single-host';
+import { ILabTopology } from '../topology/lab-topology';
+import { LAB_TOPOLOGY_TYPES } from '../topology/topology-types';
+import { addHostOutputs, sshKeyCommand } from './private/host-outputs';
 
 /** Properties of an {@link AttendeeStack}. */
 export interface AttendeeStackProps extends StackProps {
@@ -39,7 +43,7 @@ export interface AttendeeStackProps extends StackProps {
   readonly instanceType?: ec2.InstanceType;
   /**
    * Operating system of the hosts.
-   * @default 'ubuntu-24.04'
+   * @default 'debian-13'
    */
   readonly hostOs?: HostOs;
   /**
@@ -48,10 +52,10 @@ export interface AttendeeStackProps extends StackProps {
    */
   readonly machineImage?: ec2.IMachineImage;
   /**
-   * Number of hosts of the multi-host topology.
-   * @default 2
+   * Number of hosts per topology kind, e.g. `{ multi: 4 }`, within the kind's range (multi: 2 to 8).
+   * @default - each kind's default: single 1, multi 2
    */
-  readonly multiHostCount?: number;
+  readonly hostCounts?: Readonly<Partial<Record<TopologyKind, number>>>;
   /**
    * Which topologies the attendee gets.
    * @default ['single', 'multi']
@@ -96,66 +100,29 @@ export interface AttendeeExpiry {
   readonly deleteRole?: iam.IRole;
 }
 
-/** Tag naming a host's topology (single or multi). */
-export const TOPOLOGY_TAG = 'cnlab:topology';
-/** Tag giving a host's 1-based position in its topology; HOSTS lists addresses in this order. */
-export const HOST_INDEX_TAG = 'cnlab:host-index';
-
 /**
- * One attendee's lab hosts: a single host and a multi-host group (each
- * switchable), with outputs to reach them. Everything is tagged `workshop`
- * and `attendee`; hosts also carry `cnlab:topology` and `cnlab:host-index`,
- * from which the lab command finds them and builds HOSTS.
+ * One attendee's lab hosts: a topology of each kind asked for (by default a
+ * single host and a multi-host group), with outputs to reach them.
+ * Everything is tagged `workshop` and `attendee`; hosts also carry
+ * `cnlab:topology` and `cnlab:host-index`, from which the lab command finds
+ * them and builds HOSTS.
  */
 export class AttendeeStack extends Stack {
   /** Attendee name. */
   public readonly attendee: string;
-  /** The single-host topology, if enabled. */
-  public readonly singleHost?: SingleHostTopology;
-  /** The multi-host topology, if enabled. */
-  public readonly multiHost?: MultiHostTopology;
+  /** The topologies, by kind (only the kinds asked for). */
+  public readonly topologies: Readonly<Partial<Record<TopologyKind, ILabTopology>>>;
   /** The attendee's key pair, named `<stack name>-lab-key`, when SSH is on. */
   public readonly keyPair?: ec2.KeyPair;
-  /** All hosts of the attendee. */
+  /** All hosts of the attendee, topology by topology. */
   public readonly hosts: readonly LabHost[];
 
   constructor(scope: Construct, id: string, props: AttendeeStackProps) {
-    const errors: string[] = [];
-    const workshopName = props.workshopName ?? 'container-networks';
-    if (!ATTENDEE_NAME_PATTERN.test(props.attendee)) {
-      errors.push(`'attendee' is ${JSON.stringify(props.attendee)}; allowed: a lower case letter then up to 31 lower case letters, digits or dashes`);
-    }
-    if (!WORKSHOP_NAME_PATTERN.test(workshopName)) {
-      errors.push(`'workshopName' is ${JSON.stringify(workshopName)}; allowed: a lower case letter then up to 30 lower case letters, digits or dashes`);
-    }
-    if (props.sshCidr !== undefined && ipv4CidrProblem(props.sshCidr)) {
-      errors.push(`'sshCidr' is ${JSON.stringify(props.sshCidr)}; allowed: an IPv4 CIDR such as 203.0.113.0/24 (${ipv4CidrProblem(props.sshCidr)})`);
-    } else if (props.sshCidr?.endsWith('/0') && !props.allowSshFromAnywhere) {
-      errors.push(`'sshCidr' is ${JSON.stringify(props.sshCidr)}; allowed: a CIDR narrower than /0 unless 'allowSshFromAnywhere' is true`);
-    }
-    const multiHostCount = props.multiHostCount ?? 2;
-    if (!Number.isInteger(multiHostCount) || multiHostCount < MULTI_HOST_COUNT_RANGE.min || multiHostCount > MULTI_HOST_COUNT_RANGE.max) {
-      errors.push(`'multiHostCount' is ${multiHostCount}; allowed: a whole number from ${MULTI_HOST_COUNT_RANGE.min} to ${MULTI_HOST_COUNT_RANGE.max}`);
-    }
-    const topologies = props.topologies ?? TOPOLOGY_KINDS;
-    if (topologies.length === 0 || topologies.some((kind) => !TOPOLOGY_KINDS.includes(kind))) {
-      errors.push(`'topologies' is ${JSON.stringify(topologies)}; allowed: a non-empty list of ${TOPOLOGY_KINDS.join(', ')}`);
-    }
-    if (props.expiry) {
-      const action = props.expiry.action ?? 'stop';
-      if (Number.isNaN(props.expiry.expiresAt.getTime())) {
-        errors.push(`'expiry.expiresAt' is not a valid date`);
-      }
-      if (!EXPIRY_ACTIONS.includes(action)) {
-        errors.push(`'expiry.action' is ${JSON.stringify(action)}; allowed: ${EXPIRY_ACTIONS.join(', ')}`);
-      } else if (action === 'delete' && !props.expiry.deleteRole) {
-        errors.push(`'expiry.deleteRole' is missing; the delete action needs the role CloudFormation deletes the stack with (ExpiryDeleterRole, in the workshop stack)`);
-      }
-    }
+    const workshopName = props.workshopName ?? DEFAULT_WORKSHOP_NAME;
+    const errors = validateAttendeeStackProps(props, workshopName);
     if (errors.length > 0) {
       throw new Error(`AttendeeStack ${id}: ${errors.join('; ')}.`);
     }
-
     super(scope, id, {
       description: `Container Networks lab (${workshopName}): lab hosts of ${props.attendee}`,
       ...props,
@@ -167,15 +134,37 @@ export class AttendeeStack extends Stack {
       id: 'Annotation::@aws-cdk/core:crossStackReferencesDefaultStrong',
       reason: 'Strong references are intended: the workshop VPC must not be deletable while attendee hosts are in it.',
     });
-    Tags.of(this).add('workshop', workshopName);
-    Tags.of(this).add('attendee', props.attendee);
+    Tags.of(this).add(LAB_TAGS.workshop, workshopName);
+    Tags.of(this).add(LAB_TAGS.attendee, props.attendee);
 
     if (props.sshCidr !== undefined) {
       // Without keyPairName, ec2.KeyPair names it from the construct path at synth time (not CloudFormation).
       // Named after the (concrete) stack name instead: unique per stack, readable, and key pair names are per region.
       this.keyPair = new ec2.KeyPair(this, 'KeyPair', { type: ec2.KeyPairType.ED25519, keyPairName: `${this.stackName}-lab-key` });
     }
-    const hostProps = {
+    this.topologies = this.createTopologies(props);
+    this.hosts = Object.values(this.topologies).flatMap((topology) => topology.hosts);
+    for (const host of this.hosts) {
+      if (props.sshCidr !== undefined) {
+        host.allowSshAccessFrom(ec2.Peer.ipv4(props.sshCidr));
+      }
+      addHostOutputs(this, host, { publicIp: true, ssh: props.sshCidr !== undefined });
+    }
+    this.addCostOutput(props.instanceType);
+    if (props.expiry) {
+      this.addExpiry(props.expiry);
+    }
+    if (this.keyPair) {
+      new CfnOutput(this, 'SshKeyCommand', {
+        description: 'Saves the SSH private key of this attendee to key.pem',
+        value: sshKeyCommand(this.keyPair.keyPairId),
+      });
+    }
+  }
+
+  /** One topology per kind asked for, in the contract's order, its hosts tagged with the kind and their position. */
+  private createTopologies(props: AttendeeStackProps): Partial<Record<TopologyKind, ILabTopology>> {
+    const hostProps: LabHostProps = {
       vpc: props.vpc,
       instanceType: props.instanceType,
       hostOs: props.hostOs,
@@ -185,36 +174,27 @@ export class AttendeeStack extends Stack {
       userDataFile: props.userDataFile,
       keyPair: this.keyPair,
     };
-
-    const hosts: LabHost[] = [];
-    const tagHosts = (kind: TopologyKind, topologyHosts: readonly LabHost[]): void => {
-      topologyHosts.forEach((host, index) => {
-        Tags.of(host).add(TOPOLOGY_TAG, kind);
-        Tags.of(host).add(HOST_INDEX_TAG, String(index + 1));
-        hosts.push(host);
-      });
-    };
-    if (topologies.includes('single')) {
-      this.singleHost = new SingleHostTopology(this, 'SingleHost', hostProps);
-      tagHosts('single', this.singleHost.hosts);
-    }
-    if (topologies.includes('multi')) {
-      this.multiHost = new MultiHostTopology(this, 'MultiHost', { ...hostProps, hostCount: multiHostCount });
-      tagHosts('multi', this.multiHost.hosts);
-      new CfnOutput(this, 'MultiHostAddresses', {
-        description: 'Private IPv4 addresses of the multi-host topology, in host order: the HOSTS parameter of step 6',
-        value: Fn.join(',', [...this.multiHost.hostAddresses]),
-      });
-    }
-    this.hosts = hosts;
-
-    for (const host of hosts) {
-      if (props.sshCidr !== undefined) {
-        host.allowSshAccessFrom(ec2.Peer.ipv4(props.sshCidr));
+    const wanted = props.topologies ?? TOPOLOGY_KINDS;
+    const topologies: Partial<Record<TopologyKind, ILabTopology>> = {};
+    for (const kind of TOPOLOGY_KINDS.filter((candidate) => wanted.includes(candidate))) {
+      const type = LAB_TOPOLOGY_TYPES[kind];
+      const topology = type.create(this, type.id, hostProps, props.hostCounts?.[kind] ?? TOPOLOGIES[kind].defaultHosts);
+      tagTopologyHosts(topology);
+      if (takesHostsParameter(kind) && type.addressesDescription) {
+        new CfnOutput(this, `${type.id}Addresses`, {
+          description: type.addressesDescription,
+          value: Fn.join(',', topology.hosts.map((host) => host.instancePrivateIp)),
+        });
       }
-      this.addHostOutputs(host, props.sshCidr !== undefined);
+      topologies[kind] = topology;
     }
-    const instanceType = (props.instanceType ?? new ec2.InstanceType(DEFAULT_INSTANCE_TYPE)).toString();
+    return topologies;
+  }
+
+  /** What the attendee's hosts cost per hour, running and stopped. */
+  private addCostOutput(instanceTypeProp: ec2.InstanceType | undefined): void {
+    const hosts = this.hosts;
+    const instanceType = (instanceTypeProp ?? new ec2.InstanceType(DEFAULT_INSTANCE_TYPE)).toString();
     const perHour = attendeeHourUsd(instanceType, hosts.length);
     new CfnOutput(this, 'CostPerHour', {
       description: `What this attendee's ${hosts.length} running host(s) cost per hour: ${instanceType} on demand + ${DEFAULT_ROOT_VOLUME_GIB} GiB gp3 + public IPv4 each (${PRICES_REGION} list prices of ${PRICES_CHECKED}, lib/cost/prices.ts)`,
@@ -222,48 +202,78 @@ export class AttendeeStack extends Stack {
         ? `unknown: ${instanceType} is not in lib/cost/prices.ts`
         : `${formatUsd(perHour)} per hour running, ${formatUsd(stoppedHostHourUsd() * hosts.length)} per hour stopped`,
     });
-    if (props.expiry) {
-      const action = props.expiry.action ?? 'stop';
-      const expiresAt = props.expiry.expiresAt.toISOString().replace(/\.\d{3}Z$/, 'Z');
-      new LabExpiry(this, 'Expiry', {
-        expiresAt: atExpressionTime(props.expiry.expiresAt),
-        action,
-        instances: hosts,
-        deleteRole: props.expiry.deleteRole,
-        // Named after the stack (unique in the region), which the deleter role's policy expects.
-        scheduleName: /^[0-9A-Za-z._-]{1,64}$/.test(this.stackName) ? this.stackName : undefined,
-      });
-      // Not on the key pair: changing any property of an AWS::EC2::KeyPair replaces it, and with it every host.
-      Tags.of(this).add(EXPIRES_AT_TAG, expiresAt, { excludeResourceTypes: ['AWS::EC2::KeyPair'] });
-      new CfnOutput(this, 'ExpiresAt', {
-        description: action === 'stop' ? 'When the hosts are stopped (UTC); start them again in the EC2 console' : 'When this stack is deleted (UTC)',
-        value: `${expiresAt} (${action})`,
-      });
-    }
-    if (this.keyPair) {
-      new CfnOutput(this, 'SshKeyCommand', {
-        description: 'Saves the SSH private key of this attendee to key.pem',
-        value: `aws ssm get-parameter --name /ec2/keypair/${this.keyPair.keyPairId} --with-decryption --query Parameter.Value --output text > key.pem && chmod 600 key.pem`,
-      });
-    }
   }
 
-  private addHostOutputs(host: LabHost, ssh: boolean): void {
-    // e.g. SingleHost/Host -> SingleHost, MultiHost/Host2 -> MultiHost2
-    const name = host.node.path.split('/').slice(1).join('').replace(/Host(Host)/, '$1').replace(/[^A-Za-z0-9]/g, '');
-    const label = host.node.path.split('/').slice(1).join('/');
-    new CfnOutput(this, `${name}InstanceId`, { description: `${label}: instance id`, value: host.instanceId });
-    new CfnOutput(this, `${name}PrivateIp`, { description: `${label}: private IPv4 address`, value: host.instancePrivateIp });
-    new CfnOutput(this, `${name}PublicIp`, { description: `${label}: public IPv4 address`, value: host.instancePublicIp });
-    new CfnOutput(this, `${name}SessionUrl`, {
-      description: `${label}: browser shell (Session Manager)`,
-      value: `https://${this.region}.console.aws.amazon.com/systems-manager/session-manager/${host.instanceId}?region=${this.region}`,
+  /** The expiry schedule, the `expires-at` tag and the ExpiresAt output. */
+  private addExpiry(expiry: AttendeeExpiry): void {
+    const action = expiry.action ?? 'stop';
+    const expiresAt = expiry.expiresAt.toISOString().replace(/\.\d{3}Z$/, 'Z');
+    new LabExpiry(this, 'Expiry', {
+      expiresAt: atExpressionTime(expiry.expiresAt),
+      action,
+      instances: this.hosts,
+      deleteRole: expiry.deleteRole,
+      // Named after the stack (unique in the region), which the deleter role's policy expects.
+      scheduleName: /^[0-9A-Za-z._-]{1,64}$/.test(this.stackName) ? this.stackName : undefined,
     });
-    if (ssh) {
-      new CfnOutput(this, `${name}SshCommand`, {
-        description: `${label}: SSH command (fetch key.pem with SshKeyCommand first)`,
-        value: `ssh -i key.pem ${host.sshUser}@${host.instancePublicIp}`,
-      });
+    // Not on the key pair: changing any property of an AWS::EC2::KeyPair replaces it, and with it every host.
+    Tags.of(this).add(LAB_TAGS.expiresAt, expiresAt, { excludeResourceTypes: ['AWS::EC2::KeyPair'] });
+    new CfnOutput(this, 'ExpiresAt', {
+      description: action === 'stop' ? 'When the hosts are stopped (UTC); start them again in the EC2 console' : 'When this stack is deleted (UTC)',
+      value: `${expiresAt} (${action})`,
+    });
+  }
+}
+
+/** Tags each host of a topology with the topology kind and its position (from 1). */
+export function tagTopologyHosts(topology: ILabTopology): void {
+  topology.hosts.forEach((host, index) => {
+    Tags.of(host).add(LAB_TAGS.topology, topology.kind);
+    Tags.of(host).add(LAB_TAGS.hostIndex, String(index + 1));
+  });
+}
+
+/** Every problem of the props, each naming the prop and what is allowed. */
+function validateAttendeeStackProps(props: AttendeeStackProps, workshopName: string): string[] {
+  const errors: string[] = [];
+  if (!isValidAttendeeName(props.attendee)) {
+    errors.push(`'attendee' is ${JSON.stringify(props.attendee)}; allowed: ${ATTENDEE_NAME_RULE}`);
+  }
+  if (!isValidWorkshopName(workshopName)) {
+    errors.push(`'workshopName' is ${JSON.stringify(workshopName)}; allowed: ${WORKSHOP_NAME_RULE}`);
+  }
+  const cidrProblem = props.sshCidr === undefined ? undefined : ipv4CidrProblem(props.sshCidr);
+  if (cidrProblem) {
+    errors.push(`'sshCidr' is ${JSON.stringify(props.sshCidr)}; allowed: an IPv4 CIDR such as 203.0.113.0/24 (${cidrProblem})`);
+  } else if (props.sshCidr?.endsWith('/0') && !props.allowSshFromAnywhere) {
+    errors.push(`'sshCidr' is ${JSON.stringify(props.sshCidr)}; allowed: a CIDR narrower than /0 unless 'allowSshFromAnywhere' is true`);
+  }
+  for (const [kind, count] of Object.entries(props.hostCounts ?? {})) {
+    const problem = isTopologyKind(kind) ? hostCountProblem(kind, count as number) : `a topology kind: ${TOPOLOGY_KINDS.join(', ')}`;
+    if (problem) {
+      errors.push(`'hostCounts.${kind}' is ${count}; allowed: ${problem}`);
     }
   }
+  const topologies = props.topologies ?? TOPOLOGY_KINDS;
+  if (topologies.length === 0 || topologies.some((kind) => !isTopologyKind(kind))) {
+    errors.push(`'topologies' is ${JSON.stringify(topologies)}; allowed: a non-empty list of ${TOPOLOGY_KINDS.join(', ')}`);
+  }
+  if (props.expiry) {
+    errors.push(...validateExpiry(props.expiry));
+  }
+  return errors;
+}
+
+function validateExpiry(expiry: AttendeeExpiry): string[] {
+  const errors: string[] = [];
+  const action = expiry.action ?? 'stop';
+  if (Number.isNaN(expiry.expiresAt.getTime())) {
+    errors.push(`'expiry.expiresAt' is not a valid date`);
+  }
+  if (!EXPIRY_ACTIONS.includes(action)) {
+    errors.push(`'expiry.action' is ${JSON.stringify(action)}; allowed: ${EXPIRY_ACTIONS.join(', ')}`);
+  } else if (action === 'delete' && !expiry.deleteRole) {
+    errors.push(`'expiry.deleteRole' is missing; the delete action needs the role CloudFormation deletes the stack with (ExpiryDeleterRole, in the workshop stack)`);
+  }
+  return errors;
 }

@@ -1,17 +1,18 @@
 import { Aws, CfnCondition, CfnMapping, CfnOutput, CfnParameter, CfnResource, Fn, Stack, StackProps, Tags, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct, IConstruct } from 'constructs';
-import { WORKSHOP_NAME_PATTERN } from '../config';
+import { DEFAULT_WORKSHOP_NAME, isValidWorkshopName, LAB_TAGS, takesHostsParameter, TopologyKind, TOPOLOGY_KINDS, WORKSHOP_NAME_RULE } from '../contract';
 import { attendeeHourUsd, formatUsd, PRICES_CHECKED, PRICES_REGION, pricedInstanceTypes } from '../cost/prices';
-import { EXPIRES_AT_TAG, LabExpiry } from '../expiry/lab-expiry';
+import { LabExpiry } from '../expiry/lab-expiry';
 import { HostOs } from '../host/host-os';
-import { DEFAULT_INSTANCE_TYPE, LabHost } from '../host/lab-host';
+import { DEFAULT_INSTANCE_TYPE, LabHost, LabHostProps } from '../host/lab-host';
 import { LabNetwork } from '../network/lab-network';
-import { LabStep } from '../steps/lab-step';
 import { LabStepDefinition } from '../steps/lab-step-definition';
-import { MultiHostTopology } from '../topology/multi-host';
-import { SingleHostTopology } from '../topology/single-host';
-import { HOST_INDEX_TAG, TOPOLOGY_TAG } from './attendee-stack';
+import { ILabTopology } from '../topology/lab-topology';
+import { LAB_TOPOLOGY_TYPES } from '../topology/topology-types';
+import { tagTopologyHosts } from './attendee-stack';
+import { addHostOutputs, sshKeyCommand } from './private/host-outputs';
+import { addStepDocuments } from './private/step-documents';
 import { addWorkshopStudioParameters } from './synthesizers';
 
 /** Properties of a {@link SelfContainedLabStack}. */
@@ -23,7 +24,7 @@ export interface SelfContainedLabStackProps extends StackProps {
   readonly workshopName?: string;
   /**
    * Operating system of the hosts.
-   * @default 'ubuntu-24.04'
+   * @default 'debian-13'
    */
   readonly hostOs?: HostOs;
   /**
@@ -39,11 +40,31 @@ export interface SelfContainedLabStackProps extends StackProps {
   readonly workshopStudio?: boolean;
 }
 
-/** The choices of the Topologies parameter and the topologies each one deploys. */
-export const TEMPLATE_TOPOLOGIES = { both: ['single', 'multi'], single: ['single'], multi: ['multi'] } as const;
+/** The choices of the Topologies parameter and the topologies each one deploys: every kind, or one. */
+export const TEMPLATE_TOPOLOGIES: Readonly<Record<string, readonly TopologyKind[]>> = {
+  both: TOPOLOGY_KINDS,
+  ...Object.fromEntries(TOPOLOGY_KINDS.map((kind) => [kind, [kind]])),
+};
 
 /** Hosts of the multi-host topology in the self-contained template (fixed: a parameter cannot add resources). */
 export const TEMPLATE_MULTI_HOST_COUNT = 2;
+
+/** Hosts per topology kind in the self-contained template. */
+const TEMPLATE_HOST_COUNTS: Readonly<Record<TopologyKind, number>> = { single: 1, multi: TEMPLATE_MULTI_HOST_COUNT };
+
+/** The template's parameters. */
+interface TemplateParameters {
+  readonly sshCidr: CfnParameter;
+  readonly instanceType: CfnParameter;
+  readonly topologies: CfnParameter;
+  readonly expiresAt: CfnParameter;
+}
+
+/** The template's conditions on SSH and expiry. */
+interface TemplateConditions {
+  readonly hasSsh: CfnCondition;
+  readonly hasExpiry: CfnCondition;
+}
 
 /**
  * The whole lab for one attendee in one stack, as one template that needs no
@@ -58,17 +79,15 @@ export const TEMPLATE_MULTI_HOST_COUNT = 2;
  * One stack per account and region: the step documents have fixed names.
  */
 export class SelfContainedLabStack extends Stack {
-  /** The single-host topology (deployed when Topologies is single or both). */
-  public readonly singleHost: SingleHostTopology;
-  /** The multi-host topology (deployed when Topologies is multi or both). */
-  public readonly multiHost: MultiHostTopology;
-  /** All hosts, single first. */
+  /** The topologies, by kind, each deployed when the Topologies parameter chooses it. */
+  public readonly topologies: Readonly<Record<TopologyKind, ILabTopology>>;
+  /** All hosts, topology by topology. */
   public readonly hosts: readonly LabHost[];
 
   constructor(scope: Construct, id: string, props: SelfContainedLabStackProps = {}) {
-    const workshopName = props.workshopName ?? 'container-networks';
-    if (!WORKSHOP_NAME_PATTERN.test(workshopName) || /^(aws|amazon|amzn)/.test(workshopName)) {
-      throw new Error(`SelfContainedLabStack: 'workshopName' is ${JSON.stringify(workshopName)}; allowed: a lower case letter then up to 30 lower case letters, digits or dashes, not starting with aws, amazon or amzn.`);
+    const workshopName = props.workshopName ?? DEFAULT_WORKSHOP_NAME;
+    if (!isValidWorkshopName(workshopName)) {
+      throw new Error(`SelfContainedLabStack: 'workshopName' is ${JSON.stringify(workshopName)}; allowed: ${WORKSHOP_NAME_RULE}.`);
     }
     const stepsDirectory = props.stepsDirectory ?? LabStepDefinition.builtInDirectory();
     const definitions = LabStepDefinition.listFolder(stepsDirectory);
@@ -76,8 +95,54 @@ export class SelfContainedLabStack extends Stack {
       description: `Container Networks lab (${workshopName}): network, step documents and the lab hosts of one attendee (the stack name)`,
       ...props,
     });
+    const parameters = this.declareParameters(props.workshopStudio ?? false);
+    const conditions: TemplateConditions = {
+      hasSsh: new CfnCondition(this, 'HasSsh', { expression: Fn.conditionNot(Fn.conditionEquals(parameters.sshCidr.valueAsString, '')) }),
+      hasExpiry: new CfnCondition(this, 'HasExpiry', { expression: Fn.conditionNot(Fn.conditionEquals(parameters.expiresAt.valueAsString, '')) }),
+    };
+    const topologyConditions = Object.fromEntries(TOPOLOGY_KINDS.map((kind) => [kind, new CfnCondition(this, `Has${LAB_TOPOLOGY_TYPES[kind].conditionLabel}`, {
+      expression: Fn.conditionOr(Fn.conditionEquals(parameters.topologies.valueAsString, 'both'), Fn.conditionEquals(parameters.topologies.valueAsString, kind)),
+    })])) as Record<TopologyKind, CfnCondition>;
 
-    // --- parameters and conditions
+    Tags.of(this).add(LAB_TAGS.workshop, workshopName);
+    // Token-valued tags go on the resources only: as stack tags (the cloud assembly manifest, which
+    // `cdk deploy` applies) they would be the unresolved text ${Token[...]}.
+    Tags.of(this).add(LAB_TAGS.attendee, Aws.STACK_NAME, { excludeResourceTypes: ['aws:cdk:stack'] });
+
+    // --- the workshop part: network and documents
+    const network = new LabNetwork(this, 'Network');
+    addStepDocuments(this, definitions, workshopName);
+
+    // --- the attendee part: hosts behind conditions
+    // Named after the deployed stack: the name ec2.KeyPair would derive from the construct path is the
+    // same in every deployment of this template, so a second attendee stack in the account and region would fail.
+    const keyPair = new ec2.KeyPair(this, 'KeyPair', { type: ec2.KeyPairType.ED25519, keyPairName: `${Aws.STACK_NAME}-lab-key` });
+    setCondition(keyPair, conditions.hasSsh);
+    const hostProps: LabHostProps = {
+      vpc: network.vpc,
+      instanceType: new ec2.InstanceType(parameters.instanceType.valueAsString),
+      hostOs: props.hostOs,
+      stepsDirectory,
+    };
+    const topologies = Object.fromEntries(TOPOLOGY_KINDS.map((kind) => {
+      const type = LAB_TOPOLOGY_TYPES[kind];
+      const topology = type.create(this, type.id, hostProps, TEMPLATE_HOST_COUNTS[kind]);
+      setCondition(topology, topologyConditions[kind]);
+      return [kind, topology];
+    })) as Record<TopologyKind, ILabTopology>;
+    for (const kind of TOPOLOGY_KINDS) {
+      this.addTopologyHosts(topologies[kind], topologyConditions[kind], conditions, parameters, keyPair);
+    }
+    this.topologies = topologies;
+    this.hosts = TOPOLOGY_KINDS.flatMap((kind) => topologies[kind].hosts);
+    // Not on the key pair: changing any property of an AWS::EC2::KeyPair replaces it, and with it every host.
+    Tags.of(this).add(LAB_TAGS.expiresAt, Fn.conditionIf(conditions.hasExpiry.logicalId, Fn.join('', [parameters.expiresAt.valueAsString, 'Z']), 'never').toString(),
+      { excludeResourceTypes: ['AWS::EC2::KeyPair', 'aws:cdk:stack'] });
+    this.addOutputs(topologyConditions, conditions, parameters, keyPair);
+  }
+
+  /** SshCidr, InstanceType, Topologies, ExpiresAt (and Workshop Studio's two), with their console grouping. */
+  private declareParameters(workshopStudio: boolean): TemplateParameters {
     const sshCidr = new CfnParameter(this, 'SshCidr', {
       type: 'String',
       default: '',
@@ -104,7 +169,7 @@ export class SelfContainedLabStack extends Stack {
       constraintDescription: 'empty, or a UTC time written yyyy-mm-ddThh:mm:ss',
       description: 'When to stop the hosts, UTC, yyyy-mm-ddThh:mm:ss (e.g. 8 hours from now). Empty: never; delete the stack when done.',
     });
-    if (props.workshopStudio) {
+    if (workshopStudio) {
       addWorkshopStudioParameters(this);
     }
     this.templateOptions.metadata = {
@@ -112,128 +177,76 @@ export class SelfContainedLabStack extends Stack {
         ParameterGroups: [{ Label: { default: 'Lab hosts' }, Parameters: ['Topologies', 'InstanceType', 'ExpiresAt', 'SshCidr'] }],
       },
     };
+    return { sshCidr, instanceType, topologies, expiresAt };
+  }
 
-    const hasSsh = new CfnCondition(this, 'HasSsh', { expression: Fn.conditionNot(Fn.conditionEquals(sshCidr.valueAsString, '')) });
-    const hasExpiry = new CfnCondition(this, 'HasExpiry', { expression: Fn.conditionNot(Fn.conditionEquals(expiresAt.valueAsString, '')) });
-    const hasSingle = new CfnCondition(this, 'HasSingle', {
-      expression: Fn.conditionOr(Fn.conditionEquals(topologies.valueAsString, 'both'), Fn.conditionEquals(topologies.valueAsString, 'single')),
-    });
-    const hasMulti = new CfnCondition(this, 'HasMulti', {
-      expression: Fn.conditionOr(Fn.conditionEquals(topologies.valueAsString, 'both'), Fn.conditionEquals(topologies.valueAsString, 'multi')),
-    });
+  /** Tags, key pair, conditional SSH rule and outputs of a topology's hosts, and their expiry schedule. */
+  private addTopologyHosts(topology: ILabTopology, condition: CfnCondition, conditions: TemplateConditions, parameters: TemplateParameters, keyPair: ec2.KeyPair): void {
+    const label = LAB_TOPOLOGY_TYPES[topology.kind].conditionLabel;
     const both = (name: string, a: CfnCondition, b: CfnCondition): CfnCondition =>
       new CfnCondition(this, name, { expression: Fn.conditionAnd(a, b) });
-
-    Tags.of(this).add('workshop', workshopName);
-    // Token-valued tags go on the resources only: as stack tags (the cloud assembly manifest, which
-    // `cdk deploy` applies) they would be the unresolved text ${Token[...]}.
-    Tags.of(this).add('attendee', Aws.STACK_NAME, { excludeResourceTypes: ['aws:cdk:stack'] });
-
-    // --- the workshop part: network and documents
-    const network = new LabNetwork(this, 'Network');
-    for (const step of definitions) {
-      new LabStep(this, `Step${step.id.replace(/[^A-Za-z0-9]/g, '')}`, { step, workshopName });
-    }
-
-    // --- the attendee part: hosts behind conditions
-    // Named after the deployed stack: the name ec2.KeyPair would derive from the construct path is the
-    // same in every deployment of this template, so a second attendee stack in the account and region would fail.
-    const keyPair = new ec2.KeyPair(this, 'KeyPair', { type: ec2.KeyPairType.ED25519, keyPairName: `${Aws.STACK_NAME}-lab-key` });
-    setCondition(keyPair, hasSsh);
-    const hostProps = {
-      vpc: network.vpc,
-      instanceType: new ec2.InstanceType(instanceType.valueAsString),
-      hostOs: props.hostOs,
-      stepsDirectory,
-    };
-    this.singleHost = new SingleHostTopology(this, 'SingleHost', hostProps);
-    this.multiHost = new MultiHostTopology(this, 'MultiHost', { ...hostProps, hostCount: TEMPLATE_MULTI_HOST_COUNT });
-    setCondition(this.singleHost, hasSingle);
-    setCondition(this.multiHost, hasMulti);
-
-    const topologySets = [
-      { kind: 'single', topology: this.singleHost, condition: hasSingle, label: 'Single' },
-      { kind: 'multi', topology: this.multiHost, condition: hasMulti, label: 'Multi' },
-    ] as const;
-    const hosts: LabHost[] = [];
-    for (const { kind, topology, condition, label } of topologySets) {
-      const sshCondition = both(`${label}Ssh`, condition, hasSsh);
-      topology.hosts.forEach((host, index) => {
-        Tags.of(host).add(TOPOLOGY_TAG, kind);
-        Tags.of(host).add(HOST_INDEX_TAG, String(index + 1));
-        const cfnInstance = host.instance.node.defaultChild as ec2.CfnInstance;
-        cfnInstance.addPropertyOverride('KeyName', Fn.conditionIf(hasSsh.logicalId, keyPair.keyPairName, Aws.NO_VALUE));
-        const ssh = new ec2.CfnSecurityGroupIngress(host, 'SshIngress', {
-          groupId: host.connections.securityGroups[0].securityGroupId,
-          ipProtocol: 'tcp',
-          fromPort: 22,
-          toPort: 22,
-          cidrIp: sshCidr.valueAsString,
-          description: 'SSH to the lab host from the SshCidr parameter',
-        });
-        ssh.cfnOptions.condition = sshCondition;
-        Validations.of(ssh).acknowledge({
-          id: 'AwsSolutions-EC23',
-          reason: 'The CIDR is the SshCidr parameter, which is empty (no rule, no SSH) unless the attendee types a range, and whose pattern refuses /0.',
-        });
-        this.addHostOutputs(host, condition, sshCondition);
-        hosts.push(host);
+    const sshCondition = both(`${label}Ssh`, condition, conditions.hasSsh);
+    tagTopologyHosts(topology);
+    for (const host of topology.hosts) {
+      const cfnInstance = host.instance.node.defaultChild as ec2.CfnInstance;
+      cfnInstance.addPropertyOverride('KeyName', Fn.conditionIf(conditions.hasSsh.logicalId, keyPair.keyPairName, Aws.NO_VALUE));
+      const ssh = new ec2.CfnSecurityGroupIngress(host, 'SshIngress', {
+        groupId: host.connections.securityGroups[0].securityGroupId,
+        ipProtocol: 'tcp',
+        fromPort: 22,
+        toPort: 22,
+        cidrIp: parameters.sshCidr.valueAsString,
+        description: 'SSH to the lab host from the SshCidr parameter',
       });
-      const expiry = new LabExpiry(this, `${label}HostExpiry`, {
-        expiresAt: expiresAt.valueAsString,
-        action: 'stop',
-        instances: topology.hosts,
-        condition: both(`${label}Expiry`, condition, hasExpiry),
+      ssh.cfnOptions.condition = sshCondition;
+      Validations.of(ssh).acknowledge({
+        id: 'AwsSolutions-EC23',
+        reason: 'The CIDR is the SshCidr parameter, which is empty (no rule, no SSH) unless the attendee types a range, and whose pattern refuses /0.',
       });
-      // It exists only with an expiry: the plain time, not the stack-wide Fn::If (whose 'never' branch it never reaches).
-      Tags.of(expiry).add(EXPIRES_AT_TAG, Fn.join('', [expiresAt.valueAsString, 'Z']), { priority: 200 });
+      addHostOutputs(this, host, { publicIp: false, ssh: sshCondition, condition });
     }
-    this.hosts = hosts;
-    // Not on the key pair: changing any property of an AWS::EC2::KeyPair replaces it, and with it every host.
-    Tags.of(this).add(EXPIRES_AT_TAG, Fn.conditionIf(hasExpiry.logicalId, Fn.join('', [expiresAt.valueAsString, 'Z']), 'never').toString(),
-      { excludeResourceTypes: ['AWS::EC2::KeyPair', 'aws:cdk:stack'] });
-
-    new CfnOutput(this, 'MultiHostAddresses', {
-      description: 'Private IPv4 addresses of the multi-host topology, in host order: the HOSTS parameter of step 6',
-      value: this.multiHost.hostAddressList,
-      condition: hasMulti,
+    const expiresAt = parameters.expiresAt.valueAsString;
+    const expiry = new LabExpiry(this, `${label}HostExpiry`, {
+      expiresAt,
+      action: 'stop',
+      instances: topology.hosts,
+      condition: both(`${label}Expiry`, condition, conditions.hasExpiry),
     });
+    // It exists only with an expiry: the plain time, not the stack-wide Fn::If (whose 'never' branch it never reaches).
+    Tags.of(expiry).add(LAB_TAGS.expiresAt, Fn.join('', [expiresAt, 'Z']), { priority: 200 });
+  }
+
+  /** Host addresses, the SSH key command, the cost per hour of each choice, and the expiry time. */
+  private addOutputs(topologyConditions: Record<TopologyKind, CfnCondition>, conditions: TemplateConditions, parameters: TemplateParameters, keyPair: ec2.KeyPair): void {
+    for (const kind of TOPOLOGY_KINDS.filter(takesHostsParameter)) {
+      const type = LAB_TOPOLOGY_TYPES[kind];
+      new CfnOutput(this, `${type.id}Addresses`, {
+        description: type.addressesDescription ?? `Private IPv4 addresses of the ${kind} topology, in host order`,
+        value: Fn.join(',', this.topologies[kind].hosts.map((host) => host.instancePrivateIp)),
+        condition: topologyConditions[kind],
+      });
+    }
     new CfnOutput(this, 'SshKeyCommand', {
       description: 'Saves the SSH private key to key.pem',
-      value: `aws ssm get-parameter --name /ec2/keypair/${keyPair.keyPairId} --with-decryption --query Parameter.Value --output text > key.pem && chmod 600 key.pem`,
-      condition: hasSsh,
+      value: sshKeyCommand(keyPair.keyPairId),
+      condition: conditions.hasSsh,
     });
-
     // Cost per attendee-hour for every choice, computed here from lib/cost/prices.ts and picked at deploy time.
-    const hostCount = { single: 1, multi: TEMPLATE_MULTI_HOST_COUNT, both: 1 + TEMPLATE_MULTI_HOST_COUNT };
+    const hostCount = {
+      ...TEMPLATE_HOST_COUNTS,
+      both: TOPOLOGY_KINDS.reduce((sum, kind) => sum + TEMPLATE_HOST_COUNTS[kind], 0),
+    };
     const costs = new CfnMapping(this, 'CostPerAttendeeHour', {
       mapping: Object.fromEntries(pricedInstanceTypes().map((type) => [type, Object.fromEntries(Object.entries(hostCount)
         .map(([choice, count]) => [choice, `${formatUsd(attendeeHourUsd(type, count)!)} per hour while running`]))])),
     });
     new CfnOutput(this, 'CostPerHour', {
       description: `What the running hosts cost per hour: instances on demand + 30 GiB gp3 + public IPv4 each (${PRICES_REGION} list prices of ${PRICES_CHECKED})`,
-      value: costs.findInMap(instanceType.valueAsString, topologies.valueAsString),
+      value: costs.findInMap(parameters.instanceType.valueAsString, parameters.topologies.valueAsString),
     });
     new CfnOutput(this, 'ExpiresAtOutput', {
       description: 'When the hosts are stopped (UTC)',
-      value: Fn.conditionIf(hasExpiry.logicalId, Fn.join('', [expiresAt.valueAsString, 'Z']), 'never: delete the stack when done').toString(),
-    });
-  }
-
-  private addHostOutputs(host: LabHost, condition: CfnCondition, sshCondition: CfnCondition): void {
-    const name = host.node.path.split('/').slice(1).join('').replace(/Host(Host)/, '$1').replace(/[^A-Za-z0-9]/g, '');
-    const label = host.node.path.split('/').slice(1).join('/');
-    new CfnOutput(this, `${name}InstanceId`, { description: `${label}: instance id`, value: host.instanceId, condition });
-    new CfnOutput(this, `${name}PrivateIp`, { description: `${label}: private IPv4 address`, value: host.instancePrivateIp, condition });
-    new CfnOutput(this, `${name}SessionUrl`, {
-      description: `${label}: browser shell (Session Manager)`,
-      value: `https://${this.region}.console.aws.amazon.com/systems-manager/session-manager/${host.instanceId}?region=${this.region}`,
-      condition,
-    });
-    new CfnOutput(this, `${name}SshCommand`, {
-      description: `${label}: SSH command (fetch key.pem with SshKeyCommand first)`,
-      value: `ssh -i key.pem ${host.sshUser}@${host.instancePublicIp}`,
-      condition: sshCondition,
+      value: Fn.conditionIf(conditions.hasExpiry.logicalId, Fn.join('', [parameters.expiresAt.valueAsString, 'Z']), 'never: delete the stack when done').toString(),
     });
   }
 }

@@ -1,10 +1,11 @@
 import { Stack, StackProps, Tags } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
-import { WORKSHOP_NAME_PATTERN } from '../config';
+import { DEFAULT_WORKSHOP_NAME, isValidWorkshopName, LAB_TAGS, WORKSHOP_NAME_RULE } from '../contract';
 import { LabNetwork } from '../network/lab-network';
 import { LabStep } from '../steps/lab-step';
 import { LabStepDefinition } from '../steps/lab-step-definition';
+import { addStepDocuments } from './private/step-documents';
 
 /** Properties of a {@link WorkshopStack}. */
 export interface WorkshopStackProps extends StackProps {
@@ -40,9 +41,9 @@ export class WorkshopStack extends Stack {
   public readonly steps: readonly LabStep[];
 
   constructor(scope: Construct, id: string, props: WorkshopStackProps = {}) {
-    const workshopName = props.workshopName ?? 'container-networks';
-    if (!WORKSHOP_NAME_PATTERN.test(workshopName) || /^(aws|amazon|amzn)/.test(workshopName)) {
-      throw new Error(`WorkshopStack: 'workshopName' is ${JSON.stringify(workshopName)}; allowed: a lower case letter then up to 30 lower case letters, digits or dashes, not starting with aws, amazon or amzn.`);
+    const workshopName = props.workshopName ?? DEFAULT_WORKSHOP_NAME;
+    if (!isValidWorkshopName(workshopName)) {
+      throw new Error(`WorkshopStack: 'workshopName' is ${JSON.stringify(workshopName)}; allowed: ${WORKSHOP_NAME_RULE}.`);
     }
     const definitions = LabStepDefinition.listFolder(props.stepsDirectory ?? LabStepDefinition.builtInDirectory());
     super(scope, id, {
@@ -50,9 +51,9 @@ export class WorkshopStack extends Stack {
       ...props,
     });
     this.workshopName = workshopName;
-    Tags.of(this).add('workshop', workshopName);
+    Tags.of(this).add(LAB_TAGS.workshop, workshopName);
     this.network = new LabNetwork(this, 'Network', { vpc: props.vpc });
     this.vpc = this.network.vpc;
-    this.steps = definitions.map((step) => new LabStep(this, `Step${step.id.replace(/[^A-Za-z0-9]/g, '')}`, { step, workshopName }));
+    this.steps = addStepDocuments(this, definitions, workshopName);
   }
 }

@@ -1,35 +1,12 @@
 import * as fs from 'fs';
 import * as path from 'path';
-
-/** The three scripts every lab step has. */
-export type StepAction = 'run' | 'check' | 'reset';
-
-/** The tags by which the lab command and the rehearsal find a step's documents (docs/design.md). */
-export const DOCUMENT_TAGS = { step: 'cnlab:step', action: 'cnlab:action' } as const;
-
-/** The parameter by which multi-host step documents receive the hosts' addresses, in host order. */
-export const HOSTS_PARAMETER = 'HOSTS';
-
-/** All step actions, in the order an attendee meets them. */
-export const STEP_ACTIONS: readonly StepAction[] = ['run', 'check', 'reset'];
+import { STEP_PARAMETER_NAME_PATTERN, StepAction, StepParameter } from '../contract';
 
 /**
  * The line with which a lab script loads the shared helpers. On a host it
  * sources the installed copy; in a document it is replaced by the helpers' text.
  */
 export const HELPERS_SOURCE_LINE = '. "${CNLAB_HOME:-/opt/container-networks}/lib/lab.sh"';
-
-/** One parameter of a step's documents, passed to the script as an environment variable. */
-export interface StepParameter {
-  /** Parameter and environment variable name: upper case letters, digits, underscores. */
-  readonly name: string;
-  /** What the parameter is for, shown in the SSM console. */
-  readonly description: string;
-  /** Value used when the caller passes none. */
-  readonly default: string;
-  /** Regular expression every value must match (SSM refuses others before running anything). */
-  readonly allowedPattern: string;
-}
 
 /** What is needed to write one step's SSM document content. */
 export interface DocumentContentInput {
@@ -64,8 +41,6 @@ export interface CommandDocumentContent {
     inputs: { runCommand: string[]; timeoutSeconds: string };
   }>;
 }
-
-const PARAMETER_NAME = /^[A-Z][A-Z0-9_]*$/;
 
 /**
  * The SSM Agent version from which parameters of `interpolationType: ENV_VAR`
@@ -114,7 +89,7 @@ export function composeDocumentScript(input: DocumentContentInput): string {
     .map((line) => (line.trim() === HELPERS_SOURCE_LINE ? input.helpers.trimEnd() : line));
 
   const parameterLines = input.parameters.map((parameter) => {
-    if (!PARAMETER_NAME.test(parameter.name)) {
+    if (!STEP_PARAMETER_NAME_PATTERN.test(parameter.name)) {
       throw new Error(
         `Step ${input.stepId}: parameter name '${parameter.name}' is not allowed; use upper case letters, digits and underscores.`,
       );

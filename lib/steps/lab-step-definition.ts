@@ -1,25 +1,23 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import {
+  HOSTS_PARAMETER, isTopologyKind, MAX_STEP_ID_LENGTH, STEP_ACTIONS, STEP_ID_PATTERN, STEP_PARAMETER_NAME_PATTERN, StepAction,
+  StepParameter, takesHostsParameter, TopologyKind, TOPOLOGY_KINDS,
+} from '../contract';
 import { assetPath } from '../private/assets';
-import { composeDocumentScript, readRequiredFile, STEP_ACTIONS, StepAction, StepParameter } from './document-content';
-
-/** Which topology a step runs on. */
-export type StepHosts = 'single' | 'multi';
+import { composeDocumentScript, readRequiredFile } from './document-content';
 
 /** The files every step folder has. */
 export const STEP_FILES = ['guide.md', 'run.sh', 'check.sh', 'reset.sh', 'step.json'] as const;
 
-/** Step folder names: two digits, a dash, a lower case slug. */
-export const STEP_ID_PATTERN = /^\d\d-[a-z0-9-]+$/;
-
 /** Characters a parameter default may contain: nothing a shell would interpret. */
 const SAFE_DEFAULT = /^[A-Za-z0-9.,:/_-]*$/;
 
-/** Parameter names: upper case letters, digits, underscores (they become environment variables). */
-const PARAMETER_NAME = /^[A-Z][A-Z0-9_]*$/;
+/** The keys step.json may have. */
+const STEP_JSON_KEYS = ['title', 'hosts', 'parameters'];
 
-/** Longest step id: document names `<workshop>-<step>-<action>` must stay within 128 characters. */
-const MAX_STEP_ID_LENGTH = 64;
+/** The keys a parameter in step.json may have. */
+const PARAMETER_KEYS = ['name', 'description', 'default', 'allowedPattern'];
 
 /**
  * A lab step read from its folder `NN-slug/` (guide.md, run.sh, check.sh,
@@ -62,9 +60,9 @@ export class LabStepDefinition {
   public readonly folder: string;
   /** Step title from step.json. */
   public readonly title: string;
-  /** Topology the step runs on. */
-  public readonly hosts: StepHosts;
-  /** The step's parameters. */
+  /** The kind of topology the step runs on (step.json `hosts`); its documents are tagged with it. */
+  public readonly hosts: TopologyKind;
+  /** The step's parameters: HOSTS first when its topology can have several hosts, then those of step.json. */
   public readonly parameters: readonly StepParameter[];
   /** The guide's first paragraph: what the step is about. */
   public readonly summary: string;
@@ -86,94 +84,14 @@ export class LabStepDefinition {
     if (missing.length > 0) {
       throw new Error(`${what} (${folder}): missing ${missing.join(', ')}; a step folder needs ${STEP_FILES.join(', ')}.`);
     }
-
-    // step.json
-    let json: unknown;
-    try {
-      json = JSON.parse(readRequiredFile(folder, 'step.json', what));
-    } catch (error) {
-      throw new Error(`${what}: step.json is not valid JSON (${(error as Error).message}).`);
+    const spec = readStepJson(folder, what, problems);
+    const hosts = isTopologyKind(spec.hosts) ? spec.hosts : undefined;
+    if (!hosts) {
+      problems.push(`step.json 'hosts' is ${JSON.stringify(spec.hosts)}; allowed: ${TOPOLOGY_KINDS.map((kind) => JSON.stringify(kind)).join(' or ')}`);
     }
-    const spec = (typeof json === 'object' && json !== null && !Array.isArray(json)) ? json as Record<string, unknown> : {};
-    if (spec !== json) {
-      problems.push('step.json must be an object');
-    }
-    for (const key of Object.keys(spec)) {
-      if (!['title', 'hosts', 'parameters'].includes(key)) {
-        problems.push(`step.json has an unknown key '${key}' (allowed: title, hosts, parameters)`);
-      }
-    }
-    if (typeof spec.title !== 'string' || spec.title.trim() === '') {
-      problems.push("step.json 'title' must be a non-empty string");
-    }
-    if (spec.hosts !== 'single' && spec.hosts !== 'multi') {
-      problems.push(`step.json 'hosts' is ${JSON.stringify(spec.hosts)}; allowed: "single" or "multi"`);
-    }
-    const parameters: StepParameter[] = [];
-    if (spec.parameters !== undefined && !Array.isArray(spec.parameters)) {
-      problems.push("step.json 'parameters' must be a list");
-    }
-    for (const [index, raw] of (Array.isArray(spec.parameters) ? spec.parameters : []).entries()) {
-      const parameter = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
-      const label = `step.json parameter ${index + 1}${typeof parameter.name === 'string' ? ` (${parameter.name})` : ''}`;
-      const unknownKeys = Object.keys(parameter).filter((key) => !['name', 'description', 'default', 'allowedPattern'].includes(key));
-      if (unknownKeys.length > 0) {
-        problems.push(`${label} has unknown keys ${unknownKeys.join(', ')} (allowed: name, description, default, allowedPattern)`);
-      }
-      if (typeof parameter.name !== 'string' || !PARAMETER_NAME.test(parameter.name)) {
-        problems.push(`${label}: 'name' must be upper case letters, digits and underscores, starting with a letter`);
-        continue;
-      }
-      if (parameters.some((other) => other.name === parameter.name)) {
-        problems.push(`${label}: the name is used twice`);
-      }
-      if (typeof parameter.description !== 'string' || parameter.description.trim() === '') {
-        problems.push(`${label}: 'description' must be a non-empty string`);
-      }
-      if (typeof parameter.allowedPattern !== 'string' || parameter.allowedPattern === '') {
-        problems.push(`${label}: 'allowedPattern' must be a regular expression`);
-        continue;
-      }
-      let pattern: RegExp;
-      try {
-        pattern = new RegExp(parameter.allowedPattern);
-      } catch {
-        problems.push(`${label}: 'allowedPattern' ${JSON.stringify(parameter.allowedPattern)} is not a valid regular expression`);
-        continue;
-      }
-      if (typeof parameter.default !== 'string') {
-        problems.push(`${label}: 'default' must be a string`);
-        continue;
-      }
-      if (!SAFE_DEFAULT.test(parameter.default)) {
-        problems.push(`${label}: 'default' ${JSON.stringify(parameter.default)} may only contain letters, digits and . , : / _ -`);
-      }
-      if (!pattern.test(parameter.default)) {
-        problems.push(`${label}: 'default' ${JSON.stringify(parameter.default)} does not match its allowedPattern ${parameter.allowedPattern}`);
-      }
-      parameters.push({
-        name: parameter.name,
-        description: String(parameter.description ?? ''),
-        default: parameter.default,
-        allowedPattern: parameter.allowedPattern,
-      });
-    }
-
-    // guide.md: '# Step N: Title', then the summary paragraph.
-    const guide = readRequiredFile(folder, 'guide.md', what).replace(/\r\n/g, '\n');
-    const lines = guide.split('\n');
-    const heading = /^# Step (\d+): \S/.exec(lines[0] ?? '');
-    if (!heading) {
-      problems.push("guide.md must start with a heading '# Step N: Title'");
-    } else if (STEP_ID_PATTERN.test(this.id) && Number(heading[1]) !== Number(this.id.slice(0, 2))) {
-      problems.push(`guide.md says Step ${heading[1]} but the folder is step ${Number(this.id.slice(0, 2))}`);
-    }
-    const paragraphs = lines.slice(1).join('\n').split(/\n\s*\n/).map((block) => block.trim()).filter((block) => block !== '');
-    const summary = (paragraphs[0] ?? '').replace(/\s+/g, ' ');
-    if (summary === '' || summary.startsWith('#')) {
-      problems.push('guide.md needs a summary paragraph right after its heading');
-    }
-
+    const declared = readParameters(spec.parameters, problems);
+    const parameters = hosts && takesHostsParameter(hosts) ? [HOSTS_PARAMETER, ...declared] : declared;
+    const summary = readGuideSummary(folder, this.id, what, problems);
     const scripts = Object.fromEntries(STEP_ACTIONS.map((action) => [action, readRequiredFile(folder, `${action}.sh`, what)])) as Record<StepAction, string>;
     for (const action of STEP_ACTIONS) {
       try {
@@ -182,14 +100,114 @@ export class LabStepDefinition {
         problems.push(`${action}.sh: ${(error as Error).message}`);
       }
     }
-
     if (problems.length > 0) {
       throw new Error(`${what} (${folder}) is not valid:\n  - ${problems.join('\n  - ')}`);
     }
     this.title = String(spec.title).trim();
-    this.hosts = spec.hosts as StepHosts;
+    this.hosts = hosts as TopologyKind;
     this.parameters = parameters;
     this.summary = summary;
     this.scripts = scripts;
   }
+}
+
+/** step.json as an object with known keys and a title; problems are added to the list. */
+function readStepJson(folder: string, what: string, problems: string[]): Record<string, unknown> {
+  let json: unknown;
+  try {
+    json = JSON.parse(readRequiredFile(folder, 'step.json', what));
+  } catch (error) {
+    throw new Error(`${what}: step.json is not valid JSON (${(error as Error).message}).`);
+  }
+  const spec = (typeof json === 'object' && json !== null && !Array.isArray(json)) ? json as Record<string, unknown> : {};
+  if (spec !== json) {
+    problems.push('step.json must be an object');
+  }
+  for (const key of Object.keys(spec)) {
+    if (!STEP_JSON_KEYS.includes(key)) {
+      problems.push(`step.json has an unknown key '${key}' (allowed: ${STEP_JSON_KEYS.join(', ')})`);
+    }
+  }
+  if (typeof spec.title !== 'string' || spec.title.trim() === '') {
+    problems.push("step.json 'title' must be a non-empty string");
+  }
+  return spec;
+}
+
+/** step.json's `parameters`, each checked; problems are added to the list. */
+function readParameters(raw: unknown, problems: string[]): StepParameter[] {
+  if (raw !== undefined && !Array.isArray(raw)) {
+    problems.push("step.json 'parameters' must be a list");
+  }
+  const parameters: StepParameter[] = [];
+  for (const [index, entry] of (Array.isArray(raw) ? raw : []).entries()) {
+    const parameter = (typeof entry === 'object' && entry !== null ? entry : {}) as Record<string, unknown>;
+    const label = `step.json parameter ${index + 1}${typeof parameter.name === 'string' ? ` (${parameter.name})` : ''}`;
+    const checked = checkParameter(parameter, label, problems);
+    if (checked && parameters.some((other) => other.name === checked.name)) {
+      problems.push(`${label}: the name is used twice`);
+    }
+    if (checked) {
+      parameters.push(checked);
+    }
+  }
+  return parameters;
+}
+
+/** One parameter of step.json, or undefined when it is too broken to use; problems are added to the list. */
+function checkParameter(parameter: Record<string, unknown>, label: string, problems: string[]): StepParameter | undefined {
+  const unknownKeys = Object.keys(parameter).filter((key) => !PARAMETER_KEYS.includes(key));
+  if (unknownKeys.length > 0) {
+    problems.push(`${label} has unknown keys ${unknownKeys.join(', ')} (allowed: ${PARAMETER_KEYS.join(', ')})`);
+  }
+  if (typeof parameter.name !== 'string' || !STEP_PARAMETER_NAME_PATTERN.test(parameter.name)) {
+    problems.push(`${label}: 'name' must be upper case letters, digits and underscores, starting with a letter`);
+    return undefined;
+  }
+  if (parameter.name === HOSTS_PARAMETER.name) {
+    problems.push(`${label}: ${HOSTS_PARAMETER.name} is added by the library to every step whose topology has several hosts; remove it from step.json`);
+    return undefined;
+  }
+  if (typeof parameter.description !== 'string' || parameter.description.trim() === '') {
+    problems.push(`${label}: 'description' must be a non-empty string`);
+  }
+  if (typeof parameter.allowedPattern !== 'string' || parameter.allowedPattern === '') {
+    problems.push(`${label}: 'allowedPattern' must be a regular expression`);
+    return undefined;
+  }
+  let pattern: RegExp;
+  try {
+    pattern = new RegExp(parameter.allowedPattern);
+  } catch {
+    problems.push(`${label}: 'allowedPattern' ${JSON.stringify(parameter.allowedPattern)} is not a valid regular expression`);
+    return undefined;
+  }
+  if (typeof parameter.default !== 'string') {
+    problems.push(`${label}: 'default' must be a string`);
+    return undefined;
+  }
+  if (!SAFE_DEFAULT.test(parameter.default)) {
+    problems.push(`${label}: 'default' ${JSON.stringify(parameter.default)} may only contain letters, digits and . , : / _ -`);
+  }
+  if (!pattern.test(parameter.default)) {
+    problems.push(`${label}: 'default' ${JSON.stringify(parameter.default)} does not match its allowedPattern ${parameter.allowedPattern}`);
+  }
+  return { name: parameter.name, description: String(parameter.description ?? ''), default: parameter.default, allowedPattern: parameter.allowedPattern };
+}
+
+/** guide.md: '# Step N: Title', then the summary paragraph, which is returned; problems are added to the list. */
+function readGuideSummary(folder: string, stepId: string, what: string, problems: string[]): string {
+  const lines = readRequiredFile(folder, 'guide.md', what).replace(/\r\n/g, '\n').split('\n');
+  const heading = /^# Step (\d+): \S/.exec(lines[0] ?? '');
+  if (!heading) {
+    problems.push("guide.md must start with a heading '# Step N: Title'");
+  } else if (STEP_ID_PATTERN.test(stepId) && Number(heading[1]) !== Number(stepId.slice(0, 2))) {
+    problems.push(`guide.md says Step ${heading[1]} but the folder is step ${Number(stepId.slice(0, 2))}`);
+  }
+  const paragraphs = lines.slice(1).join('\n').split(/\n\s*\n/).map((block) => block.trim()).filter((block) => block !== '');
+  const summary = (paragraphs[0] ?? '').replace(/\s+/g, ' ');
+  if (summary === '' || summary.startsWith('#')) {
+    problems.push('guide.md needs a summary paragraph right after its heading');
+  }
+  return summary;
 }

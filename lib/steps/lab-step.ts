@@ -2,8 +2,9 @@ import * as fs from 'fs';
 import { Duration } from 'aws-cdk-lib';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
+import { DEFAULT_WORKSHOP_NAME, isValidWorkshopName, LAB_TAGS, STEP_ACTIONS, StepAction, WORKSHOP_NAME_RULE } from '../contract';
 import { assetPath } from '../private/assets';
-import { composeDocumentContent, DOCUMENT_TAGS, STEP_ACTIONS, StepAction } from './document-content';
+import { composeDocumentContent } from './document-content';
 import { LabStepDefinition } from './lab-step-definition';
 
 /** Properties of a {@link LabStep}. */
@@ -41,8 +42,9 @@ export const DOCUMENT_DESCRIPTION_LIMIT = 1024;
 
 /**
  * One lab step as three SSM Command documents, `<workshop>-<NN-slug>-run`,
- * `-check` and `-reset`, tagged `cnlab:step` and `cnlab:action` so the lab
- * command and the rehearsal find them. Each document is complete on its own:
+ * `-check` and `-reset`, tagged `cnlab:step`, `cnlab:action` and `cnlab:hosts`
+ * (the topology the step runs on) so the lab command and the rehearsal find
+ * and route them. Each document is complete on its own:
  * it carries the helpers and the script (see document-content.ts).
  */
 export class LabStep extends Construct {
@@ -69,9 +71,9 @@ export class LabStep extends Construct {
 
   constructor(scope: Construct, id: string, props: LabStepProps) {
     super(scope, id);
-    const workshopName = props.workshopName ?? 'container-networks';
-    if (!/^[a-z][a-z0-9-]{0,30}$/.test(workshopName) || /^(aws|amazon|amzn)/.test(workshopName)) {
-      throw new Error(`LabStep ${props.step.id}: 'workshopName' is ${JSON.stringify(workshopName)}; allowed: a lower case letter then up to 30 lower case letters, digits or dashes, not starting with aws, amazon or amzn.`);
+    const workshopName = props.workshopName ?? DEFAULT_WORKSHOP_NAME;
+    if (!isValidWorkshopName(workshopName)) {
+      throw new Error(`LabStep ${props.step.id}: 'workshopName' is ${JSON.stringify(workshopName)}; allowed: ${WORKSHOP_NAME_RULE}.`);
     }
     const timeoutSeconds = (props.timeout ?? Duration.minutes(15)).toSeconds();
     if (timeoutSeconds < 60 || timeoutSeconds > 172800) {
@@ -112,8 +114,9 @@ export class LabStep extends Construct {
         updateMethod: 'NewVersion',
         content,
         tags: [
-          { key: DOCUMENT_TAGS.step, value: props.step.id },
-          { key: DOCUMENT_TAGS.action, value: action },
+          { key: LAB_TAGS.step, value: props.step.id },
+          { key: LAB_TAGS.action, value: action },
+          { key: LAB_TAGS.stepHosts, value: props.step.hosts },
         ],
       });
     }

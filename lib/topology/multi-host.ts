@@ -1,7 +1,10 @@
-import { Fn, Validations } from 'aws-cdk-lib';
+import { Fn } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
+import { hostCountProblem, TOPOLOGIES } from '../contract';
 import { LabHost, LabHostProps } from '../host/lab-host';
+import { ILabTopology } from './lab-topology';
+import { openPeerPorts, PeerPort } from './private/peer-ports';
 
 /** Properties of a {@link MultiHostTopology}. */
 export interface MultiHostTopologyProps extends Omit<LabHostProps, 'vpcSubnets'> {
@@ -17,19 +20,17 @@ export interface MultiHostTopologyProps extends Omit<LabHostProps, 'vpcSubnets'>
   readonly vpcSubnets?: ec2.SubnetSelection;
 }
 
-/** Lowest and highest number of hosts. */
-export const MULTI_HOST_RANGE = { min: 2, max: 8 } as const;
-
 /**
- * The tunnel protocols between the hosts, in one place: the security group
- * below opens exactly these (plus ICMP), from the group itself.
- * GRE is IP protocol 47; VXLAN and Geneve are UDP.
+ * What the hosts send each other, in one place: the tunnel protocols (GRE is
+ * IP protocol 47; VXLAN and Geneve are UDP) and ping. The security group
+ * below opens exactly these, from the group itself.
  */
-export const TUNNEL_PROTOCOLS = {
-  gre: { ipProtocol: '47' },
-  vxlan: { ipProtocol: 'udp', port: 4789 },
-  geneve: { ipProtocol: 'udp', port: 6081 },
-} as const;
+const TUNNEL_PORTS: readonly PeerPort[] = [
+  { protocol: '47', label: 'GRE (IP protocol 47)', description: 'GRE tunnels between lab hosts' },
+  { protocol: 'udp', port: 4789, description: 'VXLAN tunnels between lab hosts' },
+  { protocol: 'udp', port: 6081, description: 'Geneve tunnels between lab hosts' },
+  { protocol: 'icmp', description: 'ping between lab hosts' },
+];
 
 /**
  * The topology of step 6: hosts in one subnet whose containers talk through
@@ -43,7 +44,9 @@ export const TUNNEL_PROTOCOLS = {
  * hosts' private addresses in host order (`hostAddresses`; the attendee
  * stack's output MultiHostAddresses).
  */
-export class MultiHostTopology extends Construct {
+export class MultiHostTopology extends Construct implements ILabTopology {
+  /** The topology kind, `multi`. */
+  public readonly kind = 'multi';
   /** The hosts, in order. */
   public readonly hosts: readonly LabHost[];
   /** The hosts' private IPv4 addresses, in host order. */
@@ -53,9 +56,10 @@ export class MultiHostTopology extends Construct {
 
   constructor(scope: Construct, id: string, props: MultiHostTopologyProps) {
     super(scope, id);
-    const hostCount = props.hostCount ?? 2;
-    if (!Number.isInteger(hostCount) || hostCount < MULTI_HOST_RANGE.min || hostCount > MULTI_HOST_RANGE.max) {
-      throw new Error(`MultiHostTopology ${this.node.path}: 'hostCount' is ${hostCount}; allowed: a whole number from ${MULTI_HOST_RANGE.min} to ${MULTI_HOST_RANGE.max}.`);
+    const hostCount = props.hostCount ?? TOPOLOGIES.multi.defaultHosts;
+    const countProblem = hostCountProblem('multi', hostCount);
+    if (countProblem) {
+      throw new Error(`MultiHostTopology ${this.node.path}: 'hostCount' is ${hostCount}; allowed: ${countProblem}.`);
     }
     // All hosts in the same subnet: the first of the selection.
     const subnets = props.vpc.selectSubnets(props.vpcSubnets ?? { subnetType: ec2.SubnetType.PUBLIC }).subnets;
@@ -76,27 +80,10 @@ export class MultiHostTopology extends Construct {
       description: 'Lab tunnels between the multi-host lab hosts: GRE, VXLAN, Geneve and ICMP from this group only',
       allowAllOutbound: false,
     });
-    const group = this.tunnelSecurityGroup;
-    // GRE has no ports; the explicit -1 range keeps local emulators (moto) from failing on a missing port.
-    group.addIngressRule(group, new ec2.Port({
-      protocol: TUNNEL_PROTOCOLS.gre.ipProtocol as ec2.Protocol, fromPort: -1, toPort: -1, stringRepresentation: 'GRE (IP protocol 47)',
-    }), 'GRE tunnels between lab hosts');
-    Validations.of(group).acknowledge({
-      id: 'CloudFormation-Validate::W3687',
-      reason: 'CloudFormation ignores the ports of a GRE rule; the explicit -1 range is there because moto, the local AWS emulator the project rehearses deployments with, fails on a GRE rule without ports.',
-    });
-    // The same note for cfn-lint (which CI runs on the synthesized templates).
-    for (const child of group.node.findAll()) {
-      if (child instanceof ec2.CfnSecurityGroupIngress && child.ipProtocol === TUNNEL_PROTOCOLS.gre.ipProtocol) {
-        child.addMetadata('cfn-lint', { config: { ignore_checks: ['W3687'] } });
-      }
-    }
-    group.addIngressRule(group, ec2.Port.udp(TUNNEL_PROTOCOLS.vxlan.port), 'VXLAN tunnels between lab hosts');
-    group.addIngressRule(group, ec2.Port.udp(TUNNEL_PROTOCOLS.geneve.port), 'Geneve tunnels between lab hosts');
-    group.addIngressRule(group, ec2.Port.allIcmp(), 'ping between lab hosts');
+    openPeerPorts(this.tunnelSecurityGroup, TUNNEL_PORTS);
     // The hosts also send these to each other; their own groups allow all outbound.
     for (const host of hosts) {
-      host.addSecurityGroup(group);
+      host.addSecurityGroup(this.tunnelSecurityGroup);
     }
 
     this.hosts = hosts;

@@ -1,11 +1,14 @@
 import { Construct } from 'constructs';
 import { LabHost, LabHostProps } from '../host/lab-host';
+import { ILabTopology } from './lab-topology';
 
 /** Properties of a {@link SingleHostTopology}: those of its one host. */
 export interface SingleHostTopologyProps extends LabHostProps {}
 
 /** The topology of steps 1 to 5 and 7: one lab host. */
-export class SingleHostTopology extends Construct {
+export class SingleHostTopology extends Construct implements ILabTopology {
+  /** The topology kind, `single`. */
+  public readonly kind = 'single';
   /** The host. */
   public readonly host: LabHost;
   /** The hosts, in order (one). */

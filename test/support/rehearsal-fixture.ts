@@ -10,7 +10,8 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { composeDocumentContent, STEP_ACTIONS } from '../../lib/steps/document-content';
+import { STEP_ACTIONS } from '../../lib/contract';
+import { composeDocumentContent } from '../../lib/steps/document-content';
 import { LabStepDefinition } from '../../lib/steps/lab-step-definition';
 
 const REPOSITORY = path.resolve(__dirname, '..', '..');
@@ -52,7 +53,7 @@ export function fixtureTemplate(stepsDirectory: string, options: FixtureOptions 
           DocumentFormat: 'JSON',
           DocumentType: 'Command',
           Name: `container-networks-${step.id}-${action}`,
-          Tags: [{ Key: 'cnlab:step', Value: step.id }, { Key: 'cnlab:action', Value: action }],
+          Tags: [{ Key: 'cnlab:step', Value: step.id }, { Key: 'cnlab:action', Value: action }, { Key: 'cnlab:hosts', Value: step.hosts }],
           UpdateMethod: 'NewVersion',
         },
       };

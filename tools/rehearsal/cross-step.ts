@@ -1,4 +1,4 @@
-import { StepAction } from '../../lib/steps/document-content';
+import { StepAction } from '../../lib/contract';
 import { snapshotDifference } from './verdict';
 
 /**

@@ -1,8 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { DOCUMENT_TAGS, HOSTS_PARAMETER, scriptOfDocument, STEP_ACTIONS, StepAction } from '../../lib/steps/document-content';
-
-export { HOSTS_PARAMETER };
+import { HOST_IMAGES_DIRECTORY, isTopologyKind, LAB_TAGS, STEP_ACTIONS, StepAction, takesHostsParameter } from '../../lib/contract';
+import { scriptOfDocument } from '../../lib/steps/document-content';
 
 /** A parameter of a step document, as the template declares it. */
 export interface DocumentParameter {
@@ -17,6 +16,8 @@ export interface StepDocument {
   readonly stepId: string;
   /** Tag `cnlab:action`. */
   readonly action: StepAction;
+  /** Tag `cnlab:hosts`: the topology kind the step runs on. */
+  readonly hosts?: string;
   /** The template file it came from. */
   readonly templateFile: string;
   /** Its logical id in that template. */
@@ -37,7 +38,7 @@ export interface TemplateStep {
   readonly documents: Partial<Record<StepAction, StepDocument>>;
   /** The parameters (from the run document, else any document). */
   readonly parameters: readonly DocumentParameter[];
-  /** Multi-host step: its documents take a `HOSTS` parameter. */
+  /** Multi-host step: its documents are tagged `cnlab:hosts` with a topology of several hosts (they take HOSTS). */
   readonly multiHost: boolean;
   /** What is wrong with the step's documents (missing actions, ...); empty when it can be rehearsed. */
   readonly problems: readonly string[];
@@ -101,8 +102,9 @@ export function tagValue(properties: Json, key: string): string | undefined {
  */
 export function stepDocumentFromResource(templateFile: string, logicalId: string, resource: Json): StepDocument | undefined {
   const properties = isObject(resource.Properties) ? resource.Properties : {};
-  const stepId = tagValue(properties, DOCUMENT_TAGS.step);
-  const action = tagValue(properties, DOCUMENT_TAGS.action);
+  const stepId = tagValue(properties, LAB_TAGS.step);
+  const action = tagValue(properties, LAB_TAGS.action);
+  const hosts = tagValue(properties, LAB_TAGS.stepHosts);
   if (resource.Type !== 'AWS::SSM::Document' || stepId === undefined) {
     return undefined;
   }
@@ -147,6 +149,7 @@ export function stepDocumentFromResource(templateFile: string, logicalId: string
   return {
     stepId,
     action: action as StepAction,
+    ...(hosts !== undefined ? { hosts } : {}),
     templateFile,
     logicalId,
     ...(typeof properties.Name === 'string' ? { documentName: properties.Name } : {}),
@@ -209,11 +212,15 @@ export function groupStepDocuments(documents: readonly StepDocument[]): Template
         problems.push(`the ${action} document's parameters (${document.parameters.map((p) => p.name).join(', ') || 'none'}) differ from the ${parameterSource.action} document's (${parameters.map((p) => p.name).join(', ') || 'none'})`);
       }
     }
+    const hosts = parameterSource?.hosts;
+    if (parameterSource && !isTopologyKind(hosts)) {
+      problems.push(`the ${parameterSource.action} document's tag ${LAB_TAGS.stepHosts} is ${JSON.stringify(hosts)}; expected a topology kind (synthesized by an older version?)`);
+    }
     return {
       id,
       documents: chosen,
       parameters,
-      multiHost: parameters.some((parameter) => parameter.name === HOSTS_PARAMETER),
+      multiHost: isTopologyKind(hosts) && takesHostsParameter(hosts),
       problems,
     };
   });
@@ -226,9 +233,6 @@ export interface ImageContextFile {
   readonly content: Buffer;
   readonly mode?: string;
 }
-
-/** Where cfn-init puts the image build contexts on a lab host. */
-export const HOST_IMAGES_DIRECTORY = '/opt/container-networks/images/';
 
 /**
  * The image build contexts carried in the templates' `AWS::CloudFormation::Init`

@@ -1,20 +1,7 @@
 import * as fs from 'fs';
-import * as path from 'path';
-import { HOST_NAME_PREFIX, PlannedHost } from './plan';
-import { runLogged, runQuiet, tailOfFile } from './process';
 
-/**
- * The environment the SSM agent gives a command: a plain root environment,
- * not the rehearsal's own (no npm or CI variables leak into the scripts).
- */
-export const AGENT_ENVIRONMENT: Readonly<Record<string, string>> = {
-  PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
-  HOME: '/root',
-  LANG: 'C.UTF-8',
-};
-
-/** Lists a host's state, one item a line (see {@link EmulatedHosts.snapshot}). */
-const HOST_SNAPSHOT_SCRIPT = [
+/** Lists a host's state, one item a line (see {@link StepHosts.snapshot}). */
+export const HOST_SNAPSHOT_SCRIPT = [
   "docker ps -a --format 'container {{.Names}} {{.Image}}'",
   "docker network ls --format 'docker-network {{.Name}} {{.Driver}}'",
   "docker volume ls --format 'docker-volume {{.Name}}'",
@@ -23,189 +10,42 @@ const HOST_SNAPSHOT_SCRIPT = [
   "ip route show table all | grep -v -e '^local ' -e '^broadcast ' -e '^multicast ' -e ' proto kernel ' -e '^fe80' -e '^ff00' | sed 's/^/route /'",
   'echo "docker-settings $(tr -d \'[:space:]\' < "$CNLAB_DOCKER_DAEMON_JSON")"',
   // Kernel state a step may change: loaded modules (a kernel without loadable
-  // modules has no /proc/modules), and the links in /var/run/netns (pipework
-  // makes /var/run/netns/<pid>; the emulated hosts' own cnlab-* are not a step's).
+  // modules has no /proc/modules), and the entries of /var/run/netns (pipework
+  // links /var/run/netns/<pid> there while it works).
   "if [ -e /proc/modules ]; then awk '{ print \"module \" $1 }' /proc/modules; else echo 'module (none: no /proc/modules)'; fi",
-  "ls -A /var/run/netns 2>/dev/null | grep -v '^cnlab-' | sed 's/^/netns /' || true",
+  "ls -A /var/run/netns 2>/dev/null | sed 's/^/netns /' || true",
 ].join('\n');
-
-/** Removes containers, user-defined networks and volumes, printing `container NAME` etc. for each. */
-const CLEAR_DOCKER_SCRIPT = [
-  'set -e',
-  "for c in $(docker ps -aq); do echo \"container $(docker inspect --format '{{.Name}}' \"$c\" | tr -d /)\"; docker rm -f \"$c\" >/dev/null; done",
-  "for n in $(docker network ls --filter type=custom --format '{{.Name}}'); do echo \"docker network $n\"; docker network rm \"$n\" >/dev/null; done",
-  "for v in $(docker volume ls -q); do echo \"docker volume $v\"; docker volume rm -f \"$v\" >/dev/null; done",
-].join('\n');
-
-/** Where emulated-host.sh keeps each host's run folder. */
-const RUN_ROOT = '/run/cnlab';
-
-/** The lock that keeps two rehearsals on one machine from sharing rh1, rh2, ... */
-export const REHEARSAL_LOCK_FILE = '/run/cnlab-rehearsal.lock';
 
 /**
- * The emulated lab hosts (assets/rehearsal/emulated-host.sh): network
- * namespaces with their own Docker engine and Open vSwitch on the bridge
- * cnlab-vpc. Every call goes through that script, logged.
+ * What the step runner needs from the hosts a step runs on: their state, the
+ * command that runs a document's script there, and their Docker engine.
  */
-export class EmulatedHosts {
-  private readonly settings = new Map<string, string[]>();
-
-  constructor(
-    /** Path of emulated-host.sh. */
-    private readonly script: string,
-    /** Folder for the logs of host operations. */
-    private readonly logDirectory: string,
-  ) {}
-
-  /** Names of the emulated hosts that are up (any owner). */
-  public async list(): Promise<string[]> {
-    const result = await runQuiet('bash', [this.script, 'list']);
-    if (result.code !== 0) {
-      throw new Error(`emulated-host.sh list failed: ${result.stderr.trim()}`);
-    }
-    return result.stdout.split('\n').map((line) => line.trim()).filter((line) => line !== '');
-  }
-
-  /** The rehearsal's own hosts that are up (rh1, rh2, ...), e.g. left by an interrupted run. */
-  public async listRehearsalHosts(): Promise<string[]> {
-    const ours = new RegExp(`^${HOST_NAME_PREFIX}\\d+$`);
-    // A host half torn down has no namespace left but still a run folder.
-    const runFolders = fs.existsSync(RUN_ROOT) ? fs.readdirSync(RUN_ROOT) : [];
-    return [...new Set([...await this.list(), ...runFolders])].filter((name) => ours.test(name)).sort();
-  }
-
-  /**
-   * Other emulated hosts (not rh*) that hold one of these addresses on the
-   * shared VPC bridge: starting ours would put two hosts on one address.
-   */
-  public async addressConflicts(hosts: readonly PlannedHost[]): Promise<string[]> {
-    const conflicts: string[] = [];
-    for (const other of (await this.list()).filter((name) => !name.startsWith(HOST_NAME_PREFIX))) {
-      const result = await runQuiet('ip', ['netns', 'exec', `cnlab-${other}`, 'ip', '-4', '-o', 'addr', 'show']);
-      for (const host of hosts) {
-        if (new RegExp(`inet ${host.address.replace(/\./g, '\\.')}/`).test(result.stdout)) {
-          conflicts.push(`${host.address} is taken by the emulated host ${other}`);
-        }
-      }
-    }
-    return conflicts;
-  }
-
-  private async call(what: string, args: readonly string[]): Promise<void> {
-    const logFile = path.join(this.logDirectory, `${what}.log`);
-    const result = await runLogged('bash', [this.script, ...args], { logFile, env: { ...AGENT_ENVIRONMENT }, timeoutSeconds: 600 });
-    if (result.exitCode !== 0) {
-      throw new Error(`emulated-host.sh ${args.join(' ')} failed (exit ${result.exitCode ?? result.signal}); ${logFile}:\n${tailOfFile(logFile, 20)}`);
-    }
-  }
-
-  public async up(host: PlannedHost): Promise<void> {
-    await this.call(`up-${host.name}`, ['up', host.name, `${host.address}/${host.prefixLength}`]);
-  }
-
-  /** Stops and removes a host; tries a second time after a pause (a Docker engine may still be letting go of its mounts). */
-  public async down(name: string): Promise<void> {
-    try {
-      await this.call(`down-${name}`, ['down', name]);
-    } catch {
-      // A Docker engine that did not stop cleanly leaves its namespace mounts
-      // (docker-exec/netns/...) in the host's run folder, and `down` cannot remove it.
-      await new Promise((resolve) => setTimeout(resolve, 3000));
-      for (const mountPoint of mountPointsUnder(`${RUN_ROOT}/${name}/`)) {
-        await runQuiet('umount', ['-l', mountPoint]);
-      }
-      await this.call(`down-${name}-again`, ['down', name]);
-    }
-  }
-
-  public async loadImages(name: string, images: readonly string[]): Promise<void> {
-    if (images.length > 0) {
-      await this.call(`load-images-${name}`, ['load-images', name, ...images]);
-    }
-  }
-
-  /**
-   * Removes what an earlier rehearsal may have left in the host's Docker data
-   * (emulated-host.sh keeps the data root between runs, so the lab images need
-   * not be loaded again): containers, Docker networks, volumes. Returns what
-   * it removed.
-   */
-  public async clearDockerLeftovers(name: string): Promise<string[]> {
-    const result = await runQuiet('bash', [this.script, 'exec', name, 'bash', '-c', CLEAR_DOCKER_SCRIPT], { ...AGENT_ENVIRONMENT });
-    if (result.code !== 0) {
-      throw new Error(`Could not clear the Docker leftovers of ${name}: ${result.stderr.trim()}`);
-    }
-    return result.stdout.split('\n').filter((line) => line.trim() !== '');
-  }
-
+export interface StepHosts {
   /**
    * What a host has that a step could leave behind: containers, Docker
    * networks and volumes, Open vSwitch bridges and ports, network links and
    * routes, the Docker daemon settings, loaded kernel modules and the entries
    * of /var/run/netns. One item a line, sorted.
    */
-  public async snapshot(name: string): Promise<string[]> {
-    const result = await runQuiet('bash', [this.script, 'exec', name, 'bash', '-c', HOST_SNAPSHOT_SCRIPT], { ...AGENT_ENVIRONMENT });
-    if (result.code !== 0) {
-      throw new Error(`Could not take stock of ${name}: ${result.stderr.trim()}`);
-    }
-    return result.stdout.split('\n').filter((line) => line.trim() !== '').sort();
-  }
-
-  /** The settings emulated-host.sh gives the lab scripts on a host (`env NAME`: DOCKER_HOST, OVS_RUNDIR, ...). */
-  public async settingsOf(name: string): Promise<string[]> {
-    const cached = this.settings.get(name);
-    if (cached) return cached;
-    const result = await runQuiet('bash', [this.script, 'env', name], { ...AGENT_ENVIRONMENT });
-    if (result.code !== 0) {
-      throw new Error(`emulated-host.sh env ${name} failed: ${result.stderr.trim()}`);
-    }
-    const settings = result.stdout.split('\n').filter((line) => /^[A-Z_][A-Z0-9_]*=/.test(line));
-    this.settings.set(name, settings);
-    return settings;
-  }
-
+  snapshot(name: string): Promise<string[]>;
   /**
    * The command that runs a document's script file on a host as the SSM agent
-   * does: `sh FILE`, the parameters as environment variables, plus the host's
-   * settings (`env NAME`). Spawn it with {@link AGENT_ENVIRONMENT}.
-   *
-   * It enters only the host's network namespace (nsenter --net), like
-   * emulated-host.sh starts the host's daemons, rather than `exec` (ip netns
-   * exec): that remounts /sys and hides the cgroup mounts, so a step that
-   * restarts Docker (step 4, through CNLAB_DOCKER_RESTART) could not start it
-   * again. A lab host has its cgroups mounted too.
+   * does (`sh FILE` in a fresh folder, as root, the parameters as
+   * environment variables), stopped after `timeoutSeconds` (exit 124).
+   * Spawn it with {@link AGENT_ENVIRONMENT}.
    */
-  public async actionCommand(host: string, environment: Readonly<Record<string, string>>, scriptFile: string): Promise<{ command: string; args: string[] }> {
-    const assignments = Object.entries(environment).map(([name, value]) => `${name}=${value}`);
-    return {
-      command: 'nsenter',
-      args: [`--net=/var/run/netns/cnlab-${host}`, 'env', ...await this.settingsOf(host), ...assignments, 'sh', scriptFile],
-    };
-  }
-
+  actionCommand(name: string, environment: Readonly<Record<string, string>>, scriptFile: string, timeoutSeconds: number): Promise<{ command: string; args: string[] }>;
   /** Whether a host's Docker engine answers. */
-  public async dockerAnswers(name: string): Promise<boolean> {
-    const result = await runQuiet('bash', [this.script, 'exec', name, 'docker', 'info', '--format', '{{.ID}}'], { ...AGENT_ENVIRONMENT });
-    return result.code === 0;
-  }
-
-  /** Restarts a host's Docker engine (from outside the host, where it can start). */
-  public async restartDocker(name: string): Promise<void> {
-    await this.call(`restart-docker-${name}`, ['restart-docker', name]);
-  }
-
+  dockerAnswers(name: string): Promise<boolean>;
+  /** Restarts a host's Docker engine. */
+  restartDocker(name: string): Promise<void>;
 }
 
-/** Mount points under a folder, deepest first (from /proc/self/mountinfo). */
-export function mountPointsUnder(folder: string, mountInfo = fs.readFileSync('/proc/self/mountinfo', 'utf8')): string[] {
-  return mountInfo.split('\n')
-    .map((line) => line.split(' ')[4])
-    .filter((mountPoint): mountPoint is string => mountPoint !== undefined && mountPoint.startsWith(folder))
-    .map((mountPoint) => mountPoint.replace(/\\040/g, ' '))
-    .sort((a, b) => b.length - a.length);
-}
+/** The lock that keeps two rehearsals on one computer from sharing their machines. */
+export const REHEARSAL_LOCK_FILE = '/run/cnlab-machines.lock';
+
+/** The exit code of coreutils' timeout when it stopped the command. */
+export const TIMED_OUT_EXIT_CODE = 124;
 
 /**
  * Takes the machine-wide rehearsal lock, or throws when a live rehearsal holds
@@ -230,7 +70,7 @@ export function takeRehearsalLock(lockFile = REHEARSAL_LOCK_FILE): () => void {
       }
       const holder = Number(fs.readFileSync(lockFile, 'utf8').trim());
       if (Number.isInteger(holder) && holder > 0 && isAlive(holder)) {
-        throw new Error(`Another rehearsal (pid ${holder}) is running on this machine and uses the hosts ${HOST_NAME_PREFIX}1, ${HOST_NAME_PREFIX}2, ...; wait for it (lock ${lockFile}).`);
+        throw new Error(`Another rehearsal (pid ${holder}) is running on this computer and uses its rehearsal machines; wait for it (lock ${lockFile}).`);
       }
       fs.unlinkSync(lockFile); // left by a rehearsal that is gone
     }

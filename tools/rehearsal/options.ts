@@ -12,12 +12,12 @@ export interface RehearsalOptions {
   readonly cdkOut?: string;
   /** Only templates whose file name contains this text. */
   readonly stack?: string;
-  /** Hosts for multi-host steps. */
-  readonly multiHosts: number;
+  /** Docker variants (ids) to rehearse on; undefined = all. */
+  readonly variants?: string[];
+  /** Also boot a machine with a broken component and require a FAILURE signal naming it. */
+  readonly failurePath: boolean;
   /** TUNNEL_TYPE values a step with that parameter is rehearsed with. */
   readonly tunnels: string[];
-  /** Address of rh1; rh2, ... take the next ones. */
-  readonly firstAddress: string;
   /** Longest time one action may take, in seconds. */
   readonly actionTimeoutSeconds: number;
   readonly help: boolean;
@@ -25,22 +25,24 @@ export interface RehearsalOptions {
 
 export const USAGE = `Usage: npm run rehearse -- [options]
 
-Rehearses every lab step on emulated hosts (network namespaces with their own
-Docker engine and Open vSwitch, see assets/rehearsal/emulated-host.sh), running
-the SSM documents from the synthesized templates (cdk.out) as the SSM agent
-would. Needs root, dockerd, Open vSwitch. See docs/rehearsal.md.
+Rehearses the lab hosts and every lab step. For each Docker variant it boots
+every lab host of the synthesized attendee template as a machine (a systemd
+system container made from the variant's Debian release) from the host's own
+user data, run by cloud-init, and waits for its readiness signal; then it runs
+each step's SSM documents from the templates on those machines as the SSM
+agent would. Needs root and a Docker engine. See docs/rehearsal.md.
 
 Options:
   --steps LIST         steps to rehearse, by id or number: --steps 01,03 (default: all)
-  --keep               leave the emulated hosts up at the end (default: tear down)
-  --pipework PATH      run step 5 with this pipework script (CNLAB_PIPEWORK on the hosts);
-                       without it, pipework commands are reported NOT REHEARSED
+  --variants LIST      Docker variants: docker26 (Debian 13), docker28 (Debian unstable) (default: both)
+  --no-failure-path    skip the machine booted with a broken component (it must signal FAILURE)
+  --keep               leave the machines up at the end (default: remove them)
+  --pipework PATH      put this pipework script on every machine before boot, as if its
+                       download had worked; without it, pipework is reported NOT REHEARSED
   --no-synth           use cdk.out as it is (default: npx cdk synth --quiet into .rehearsal/cdk.out)
   --cdk-out DIR        read the templates from DIR (implies --no-synth)
   --stack TEXT         only templates whose file name contains TEXT
-  --multi-hosts N      hosts for multi-host steps, 2 to 8 (default 2)
   --tunnels LIST       TUNNEL_TYPE values for the tunnel step (default gre,vxlan)
-  --first-address A    address of rh1; rh2, ... take the next ones (default 10.99.0.11)
   --action-timeout S   longest time one action may take, in seconds (default 600)
   --help               this text
 `;
@@ -52,14 +54,14 @@ function list(value: string): string[] {
 /** Parses the command line (without node and the script). Throws on anything it does not know. */
 export function parseOptions(argv: readonly string[]): RehearsalOptions {
   let steps: string[] | undefined;
+  let variants: string[] | undefined;
+  let failurePath = true;
   let keep = false;
   let pipework: string | undefined;
   let synth = true;
   let cdkOut: string | undefined;
   let stack: string | undefined;
-  let multiHosts = 2;
   let tunnels = ['gre', 'vxlan'];
-  let firstAddress = '10.99.0.11';
   let actionTimeoutSeconds = 600;
   let help = false;
   const args = [...argv];
@@ -76,18 +78,13 @@ export function parseOptions(argv: readonly string[]): RehearsalOptions {
     if (inline !== undefined) args.unshift(inline);
     switch (option) {
       case '--steps': steps = list(value(option)); break;
+      case '--variants': variants = list(value(option)); break;
+      case '--no-failure-path': failurePath = false; break;
       case '--keep': keep = true; break;
       case '--pipework': pipework = value(option); break;
       case '--no-synth': synth = false; break;
       case '--cdk-out': cdkOut = value(option); synth = false; break;
       case '--stack': stack = value(option); break;
-      case '--multi-hosts': {
-        multiHosts = Number(value(option));
-        if (!Number.isInteger(multiHosts) || multiHosts < 2 || multiHosts > 8) {
-          throw new Error('--multi-hosts must be a whole number from 2 to 8.');
-        }
-        break;
-      }
       case '--tunnels': {
         tunnels = list(value(option));
         const wrong = tunnels.filter((tunnel) => !/^[a-z0-9]+$/.test(tunnel));
@@ -96,7 +93,6 @@ export function parseOptions(argv: readonly string[]): RehearsalOptions {
         }
         break;
       }
-      case '--first-address': firstAddress = value(option); break;
       case '--action-timeout': {
         actionTimeoutSeconds = Number(value(option));
         if (!Number.isFinite(actionTimeoutSeconds) || actionTimeoutSeconds <= 0) {
@@ -108,5 +104,5 @@ export function parseOptions(argv: readonly string[]): RehearsalOptions {
       default: throw new Error(`Unknown option ${raw} (see --help).`);
     }
   }
-  return { steps, keep, pipework, synth, cdkOut, stack, multiHosts, tunnels, firstAddress, actionTimeoutSeconds, help };
+  return { steps, variants, failurePath, keep, pipework, synth, cdkOut, stack, tunnels, actionTimeoutSeconds, help };
 }

@@ -1,5 +1,5 @@
-import { StepAction } from '../../lib/steps/document-content';
-import { DocumentParameter, HOSTS_PARAMETER, TemplateStep } from './documents';
+import { HOSTS_PARAMETER, StepAction } from '../../lib/contract';
+import { DocumentParameter, TemplateStep } from './documents';
 
 /** The parameter whose values make the variants of the multi-host tunnel step. */
 export const TUNNEL_TYPE_PARAMETER = 'TUNNEL_TYPE';
@@ -122,7 +122,7 @@ export function parameterEnvironment(
 export function variantValues(step: TemplateStep, variant: StepVariant, hosts: readonly PlannedHost[]): Record<string, string> {
   return {
     ...variant.values,
-    ...(step.multiHost ? { [HOSTS_PARAMETER]: hosts.map((host) => host.address).join(',') } : {}),
+    ...(step.multiHost ? { [HOSTS_PARAMETER.name]: hosts.map((host) => host.address).join(',') } : {}),
   };
 }
 

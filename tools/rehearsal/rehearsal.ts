@@ -1,14 +1,19 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { baseImageArchive } from './base-image';
+import { TemplateHost, templateHosts } from './boot';
 import { findTemplateFiles, groupStepDocuments, readStepDocuments, TemplateStep } from './documents';
-import { EmulatedHosts, takeRehearsalLock } from './hosts';
-import { buildImage, buildOrder, ensureBaseImage, IMAGE_PREFIX, imageSources } from './images';
+import { bootVariant, BootedMachine, FleetSettings, isReady, proveFailureSignal } from './fleet';
+import { takeRehearsalLock } from './hosts';
+import { Machines, MachineVersions } from './machines';
 import { RehearsalOptions } from './options';
-import { hostsForStep, planHosts, PlannedHost, selectSteps, stepVariants } from './plan';
-import { killRunningChildren, runLogged, tailOfFile } from './process';
-import { renderSummary, stepPassed, StepResult } from './report';
-import { crossStepPassed, CrossStepResult, rehearseCrossStep, renderCrossStep } from './cross-step';
+import { PlannedHost, selectSteps, stepVariants } from './plan';
+import { killRunningChildren, runLogged, tailOfFile } from '../common/process';
+import { stepPassed, StepResult } from './report';
+import { CrossStepResult, rehearseCrossStep } from './cross-step';
 import { rehearseStep, runActionOnHosts, StepRunnerSettings } from './runner';
+import { renderRehearsalSummary, VariantResult } from './summary';
+import { DockerVariant, selectVariants } from './variants';
 
 const STEP_FOLDER = /^\d\d-[a-z0-9-]+$/;
 
@@ -28,222 +33,246 @@ export function withUndeployedStepFolders(steps: readonly TemplateStep[], stepFo
   return [...steps, ...missing].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
-function seconds(since: bigint): number {
-  return Number(process.hrtime.bigint() - since) / 1e9;
+/** The folders and scripts of one rehearsal run. */
+interface RehearsalContext {
+  readonly options: RehearsalOptions;
+  readonly repositoryRoot: string;
+  readonly workDirectory: string;
+  readonly logDirectory: string;
+  readonly machines: Machines;
+  readonly print: (line: string) => void;
+  readonly interrupted: () => boolean;
+}
+
+/** Synthesizes (unless --no-synth) and returns the template files to rehearse. */
+async function templatesToRehearse(context: RehearsalContext): Promise<string[]> {
+  const { options, repositoryRoot, workDirectory, logDirectory, print } = context;
+  // A folder of its own: cdk.out may be in use by another cdk command.
+  const synthOut = path.join(workDirectory, 'cdk.out');
+  if (options.synth) {
+    print(`npx cdk synth --quiet --output ${path.relative(repositoryRoot, synthOut)} ...`);
+    const logFile = path.join(logDirectory, 'synth.log');
+    fs.rmSync(synthOut, { recursive: true, force: true });
+    const synth = await runLogged('npx', ['cdk', 'synth', '--quiet', '--output', synthOut], { logFile, cwd: repositoryRoot, timeoutSeconds: 900 });
+    if (synth.exitCode !== 0) {
+      throw new Error(`cdk synth failed (exit ${synth.exitCode ?? synth.signal}); last lines of ${logFile}:\n${tailOfFile(logFile, 40)}`);
+    }
+    print(`cdk synth ok ${synth.seconds.toFixed(1)}s`);
+  }
+  const cdkOut = options.synth ? synthOut : path.resolve(repositoryRoot, options.cdkOut ?? 'cdk.out');
+  const templateFiles = findTemplateFiles(cdkOut).filter((file) => options.stack === undefined || path.basename(file).includes(options.stack));
+  if (templateFiles.length === 0) {
+    throw new Error(`No *.template.json in ${cdkOut}${options.stack ? ` matching --stack ${options.stack}` : ''}.`);
+  }
+  print(`templates: ${templateFiles.map((file) => path.relative(repositoryRoot, file)).join(', ')}`);
+  return templateFiles;
+}
+
+/** The steps of the templates' documents (plus undeployed step folders), as --steps selects them. */
+function stepsToRehearse(context: RehearsalContext, templateFiles: readonly string[]): TemplateStep[] {
+  const stepsDirectory = path.join(context.repositoryRoot, 'assets', 'steps');
+  const stepFolders = fs.existsSync(stepsDirectory)
+    ? fs.readdirSync(stepsDirectory, { withFileTypes: true }).filter((entry) => entry.isDirectory() && STEP_FOLDER.test(entry.name)).map((entry) => entry.name)
+    : [];
+  const allSteps = withUndeployedStepFolders(groupStepDocuments(readStepDocuments(templateFiles)), stepFolders);
+  if (allSteps.length === 0) {
+    throw new Error('The templates hold no AWS::SSM::Document tagged cnlab:step, and assets/steps has no step folders: nothing to rehearse.');
+  }
+  return selectSteps(allSteps, context.options.steps);
+}
+
+/** The lab hosts of one attendee stack: the first template that has any (or the one --stack picks). */
+function hostsToBoot(templateFiles: readonly string[]): TemplateHost[] {
+  const hosts = templateHosts(templateFiles);
+  if (hosts.length === 0) {
+    throw new Error('No template has lab hosts (AWS::EC2::Instance tagged cnlab:topology and cnlab:host-index): nothing to boot.');
+  }
+  return hosts.filter((host) => host.templateFile === hosts[0].templateFile);
+}
+
+/** Makes a multi-host machine's underlay usable by Open vSwitch's userspace datapath (see machine/underlay.sh). */
+async function prepareUnderlay(context: RehearsalContext, machine: BootedMachine): Promise<void> {
+  const script = fs.readFileSync(path.join(context.repositoryRoot, 'tools', 'rehearsal', 'machine', 'underlay.sh'), 'utf8');
+  const result = await context.machines.exec(machine.name, ['bash', '-s'], script);
+  if (result.code !== 0) {
+    throw new Error(`underlay.sh on ${machine.name} failed: ${(result.stderr || result.stdout).trim()}`);
+  }
+}
+
+/** Runs every selected step on the variant's machines: single-host steps and multi-host steps side by side. */
+async function rehearseStepsOn(
+  context: RehearsalContext, variant: DockerVariant, machines: readonly BootedMachine[], steps: readonly TemplateStep[],
+): Promise<{ results: StepResult[]; crossStep?: CrossStepResult }> {
+  const planned = (topology: string): PlannedHost[] => machines.filter((machine) => machine.host.topology === topology)
+    .map((machine) => ({ name: machine.name, address: machine.address, prefixLength: 24 }));
+  const lane = async (multiHost: boolean): Promise<StepResult[]> => {
+    const hosts = planned(multiHost ? 'multi' : 'single');
+    const results: StepResult[] = [];
+    for (const step of steps.filter((candidate) => candidate.multiHost === multiHost)) {
+      for (const tunnel of stepVariants(step, context.options.tunnels)) {
+        if (context.interrupted()) return results;
+        results.push(await rehearseStep(step, tunnel, hosts, runnerSettings(context, variant)));
+      }
+    }
+    if (!multiHost && !context.interrupted()) {
+      // Steps 1-3, 5 and 7 must survive step 4's Docker restarts (see cross-step.ts).
+      crossStep = await crossStepOn(context, variant, hosts, steps.filter((step) => !step.multiHost), results);
+    }
+    return results;
+  };
+  let crossStep: CrossStepResult | undefined;
+  const [single, multi] = await Promise.all([lane(false), lane(true)]);
+  return {
+    results: [...single, ...multi].sort((a, b) => a.stepId.localeCompare(b.stepId) || a.variant.localeCompare(b.variant)),
+    crossStep,
+  };
+}
+
+/** How the step runner reaches a variant's machines. */
+function runnerSettings(context: RehearsalContext, variant: DockerVariant, logFolder = ''): StepRunnerSettings {
+  return {
+    hosts: context.machines,
+    logDirectory: path.join(context.logDirectory, variant.id, logFolder),
+    scriptDirectory: path.join(context.workDirectory, 'scripts'),
+    actionTimeoutSeconds: context.options.actionTimeoutSeconds,
+    hostEnvironment: {},
+    print: (line) => context.print(`[${variant.id}] ${line}`),
+    interrupted: context.interrupted,
+  };
+}
+
+/** The cross-step check on the single-host machine, after the single-host steps' own rehearsals. */
+async function crossStepOn(
+  context: RehearsalContext, variant: DockerVariant, hosts: readonly PlannedHost[], steps: readonly TemplateStep[], results: readonly StepResult[],
+): Promise<CrossStepResult> {
+  const settings = runnerSettings(context, variant, 'cross-step');
+  return rehearseCrossStep(steps.map((step) => step.id), results.filter((result) => !stepPassed(result)).map((result) => result.stepId), {
+    runAction: async (action, index) => {
+      const step = steps.find((candidate) => candidate.id === action.stepId) as TemplateStep;
+      const { entry } = await runActionOnHosts(step, stepVariants(step, context.options.tunnels)[0], hosts, action.action, action.label,
+        path.join(settings.logDirectory, String(index).padStart(2, '0')), settings);
+      return entry;
+    },
+    snapshot: () => context.machines.snapshot(hosts[0].name),
+    print: settings.print,
+    interrupted: context.interrupted,
+  });
+}
+
+/** Boots the variant's machines from the template's user data, then rehearses the steps on them. */
+async function rehearseVariant(
+  context: RehearsalContext, variant: DockerVariant, hosts: readonly TemplateHost[], steps: readonly TemplateStep[], fleet: FleetSettings,
+): Promise<VariantResult> {
+  const started = Date.now();
+  const machines = await bootVariant(variant, hosts, fleet);
+  const bootSeconds = (Date.now() - started) / 1000;
+  const notReady = machines.filter((machine) => !isReady(machine));
+  if (notReady.length > 0 || machines.length < hosts.length) {
+    for (const machine of notReady) {
+      const log = await context.machines.exec(machine.name, ['tail', '-n', '30', '/var/log/container-networks-provision.log']);
+      context.print(`----- [${variant.id}] ${machine.name} is not ready; last lines of its provisioning log:\n${log.stdout}-----`);
+    }
+    return { variant, machines, bootSeconds, steps: [], problem: `not ready: ${notReady.map((machine) => machine.name).join(', ') || 'interrupted'}` };
+  }
+  const versions: MachineVersions = await context.machines.versions(machines[0].name);
+  context.print(`[${variant.id}] ${versions.os}: Docker ${versions.docker}, containerd ${versions.containerd}, Open vSwitch ${versions.openVswitch}, ${versions.iptables}`);
+  for (const machine of machines.filter((candidate) => candidate.host.topology === 'multi')) {
+    await prepareUnderlay(context, machine);
+  }
+  const stepsStarted = Date.now();
+  const { results, crossStep } = await rehearseStepsOn(context, variant, machines, steps);
+  return { variant, machines, versions, bootSeconds, stepsSeconds: (Date.now() - stepsStarted) / 1000, steps: results, ...(crossStep ? { crossStep } : {}) };
+}
+
+/** The files every machine finds on its disk before boot: a given pipework, as if its download had worked. */
+function machineFiles(context: RehearsalContext): Record<string, string> {
+  if (context.options.pipework === undefined) {
+    context.print('pipework: not given (--pipework PATH): its download and commands are reported NOT REHEARSED');
+    return {};
+  }
+  context.print(`pipework: ${context.options.pipework}, on every machine as /usr/local/bin/pipework before boot`);
+  return { '/usr/local/bin/pipework': path.resolve(context.options.pipework) };
+}
+
+/** Removes the run's machines (and any left by an interrupted run). */
+async function tearDown(context: RehearsalContext, names: readonly string[]): Promise<void> {
+  const all = [...new Set([...names, ...await context.machines.list().catch(() => [])])];
+  for (const name of all) {
+    await context.machines.destroy(name).catch((error: Error) => context.print(`could not remove ${name}: ${error.message}`));
+  }
+  if (all.length > 0) context.print(`machines ${all.join(', ')} removed`);
 }
 
 /** Runs the whole rehearsal; returns the process exit code. */
 export async function rehearse(options: RehearsalOptions, repositoryRoot: string, print: (line: string) => void = console.log): Promise<number> {
-  const started = process.hrtime.bigint();
+  const started = Date.now();
   const workDirectory = path.join(repositoryRoot, '.rehearsal');
   const logDirectory = path.join(workDirectory, 'logs');
   fs.rmSync(logDirectory, { recursive: true, force: true });
   fs.mkdirSync(logDirectory, { recursive: true });
-  const hosts = new EmulatedHosts(path.join(repositoryRoot, 'assets', 'rehearsal', 'emulated-host.sh'), path.join(logDirectory, 'hosts'));
-
   let interrupted = false;
-  let firstSignalAt: number | undefined;
+  const context: RehearsalContext = {
+    options, repositoryRoot, workDirectory, logDirectory, print,
+    machines: new Machines(path.join(repositoryRoot, 'tools', 'rehearsal', 'machine', 'machine.sh'), path.join(logDirectory, 'machines')),
+    interrupted: () => interrupted,
+  };
   const onSignal = (signal: NodeJS.Signals): void => {
-    // One Ctrl-C can arrive twice (from the terminal and relayed by npm/tsx):
-    // only a signal more than 2 s after the first quits at once.
-    if (firstSignalAt !== undefined) {
-      if (Date.now() - firstSignalAt > 2000) {
-        print(`${signal} again: quitting without tearing down; remove the hosts with: bash assets/rehearsal/emulated-host.sh down rh1 (rh2, ...)`);
-        releaseLock();
-        process.exit(130);
-      }
-      return;
-    }
-    firstSignalAt = Date.now();
+    if (interrupted) return;
     interrupted = true;
-    print(`\n${signal}: stopping the running actions${options.keep ? '' : ', then tearing the emulated hosts down'} (again to quit at once)`);
+    print(`\n${signal}: stopping the running actions${options.keep ? '' : ', then removing the machines'}`);
     killRunningChildren('SIGTERM');
   };
   const releaseLock = takeRehearsalLock();
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-
-  const hostsUp: string[] = [];
+  const booted: string[] = [];
   try {
-    // 1. The templates: what would be deployed.
-    // The rehearsal synthesizes into a folder of its own: cdk.out may be in use by
-    // another cdk command (the CLI locks it), and a rehearsal should not swap the
-    // templates under someone else's feet.
-    let synthSeconds: number | undefined;
-    const synthOut = path.join(workDirectory, 'cdk.out');
-    if (options.synth) {
-      print(`npx cdk synth --quiet --output ${path.relative(repositoryRoot, synthOut)} ...`);
-      const logFile = path.join(logDirectory, 'synth.log');
-      fs.rmSync(synthOut, { recursive: true, force: true });
-      const synth = await runLogged('npx', ['cdk', 'synth', '--quiet', '--output', synthOut], { logFile, cwd: repositoryRoot, timeoutSeconds: 900 });
-      synthSeconds = synth.seconds;
-      if (synth.exitCode !== 0) {
-        print(`cdk synth failed (exit ${synth.exitCode ?? synth.signal}); last lines of ${logFile}:\n${tailOfFile(logFile, 40)}`);
-        return 1;
-      }
-      print(`cdk synth ok ${synth.seconds.toFixed(1)}s`);
-    }
-    const cdkOut = options.synth ? synthOut : path.resolve(repositoryRoot, options.cdkOut ?? 'cdk.out');
-    const templateFiles = findTemplateFiles(cdkOut).filter((file) => options.stack === undefined || path.basename(file).includes(options.stack));
-    if (templateFiles.length === 0) {
-      print(`No *.template.json in ${cdkOut}${options.stack ? ` matching --stack ${options.stack}` : ''}.`);
-      return 1;
-    }
-    print(`templates: ${templateFiles.map((file) => path.relative(repositoryRoot, file)).join(', ')}`);
-    const stepsDirectory = path.join(repositoryRoot, 'assets', 'steps');
-    const stepFolders = fs.existsSync(stepsDirectory)
-      ? fs.readdirSync(stepsDirectory, { withFileTypes: true }).filter((entry) => entry.isDirectory() && STEP_FOLDER.test(entry.name)).map((entry) => entry.name)
-      : [];
-    const allSteps = withUndeployedStepFolders(groupStepDocuments(readStepDocuments(templateFiles)), stepFolders);
-    if (allSteps.length === 0) {
-      print('The templates hold no AWS::SSM::Document tagged cnlab:step, and assets/steps has no step folders: nothing to rehearse.');
-      return 1;
-    }
-    const steps = selectSteps(allSteps, options.steps);
-    print(`steps: ${steps.map((step) => `${step.id}${step.multiHost ? ' (multi-host)' : ''}`).join(', ')}`);
-
-    // 2. The hosts this selection needs; none of them may clash with other emulated hosts.
-    const hostCount = steps.some((step) => step.multiHost && step.problems.length === 0) ? options.multiHosts : 1;
-    const plannedHosts: PlannedHost[] = planHosts(hostCount, options.firstAddress);
-    const conflicts = await hosts.addressConflicts(plannedHosts);
-    if (conflicts.length > 0) {
-      print(`Address conflict on the emulated VPC: ${conflicts.join('; ')}. Stop that host or choose --first-address.`);
-      return 1;
-    }
-    for (const stale of await hosts.listRehearsalHosts()) {
-      print(`removing the stale emulated host ${stale}`);
-      await hosts.down(stale);
-    }
-
-    // 3. Images: the base, then the lab images from the build contexts the template carries.
-    const baseStarted = process.hrtime.bigint();
-    print(await ensureBaseImage(repositoryRoot, logDirectory));
-    const baseImageSeconds = seconds(baseStarted);
-    const sources = imageSources(templateFiles, path.join(workDirectory, 'images'), path.join(repositoryRoot, 'assets', 'images'));
-    const notes: string[] = [];
-    if (sources.fromTemplates) {
-      print(`image build contexts: from the templates' AWS::CloudFormation::Init files (${[...sources.contexts.keys()].join(', ')})`);
-    } else {
-      const note = 'the templates carry no image build contexts (AWS::CloudFormation::Init files under /opt/container-networks/images/): built the lab images from assets/images instead';
-      print(`NOTE: ${note}`);
-      notes.push(note);
-    }
-    const buildStarted = process.hrtime.bigint();
-    const images: string[] = [];
-    for (const name of buildOrder(sources.contexts)) {
-      if (interrupted) break;
-      const took = await buildImage(name, sources.contexts.get(name) as string, logDirectory);
-      images.push(`${IMAGE_PREFIX}/${name}`);
-      print(`image ${IMAGE_PREFIX}/${name} built ${took.toFixed(1)}s`);
-    }
-    const imageBuildSeconds = seconds(buildStarted);
-
-    // 4. Hosts up, images loaded (all hosts at once).
-    const hostsStarted = process.hrtime.bigint();
-    if (!interrupted) {
-      hostsUp.push(...plannedHosts.map((host) => host.name));
-      await Promise.all(plannedHosts.map(async (host) => {
-        const hostStarted = process.hrtime.bigint();
-        await hosts.up(host);
-        await hosts.loadImages(host.name, images);
-        const leftovers = await hosts.clearDockerLeftovers(host.name);
-        if (leftovers.length > 0) {
-          print(`host ${host.name}: removed what an earlier rehearsal left in its Docker data: ${leftovers.join(', ')}`);
-        }
-        print(`host ${host.name} up at ${host.address}, ${images.length} images loaded ${seconds(hostStarted).toFixed(1)}s`);
-      }));
-    }
-    const hostSetupSeconds = seconds(hostsStarted);
-
-    // 5. The steps.
-    const toolsDirectory = path.join(workDirectory, 'tools');
-    fs.rmSync(toolsDirectory, { recursive: true, force: true });
-    fs.mkdirSync(toolsDirectory, { recursive: true });
-    let pipework = path.join(toolsDirectory, 'pipework-not-given'); // a path that does not exist
-    if (options.pipework !== undefined) {
-      pipework = path.join(toolsDirectory, 'pipework');
-      fs.copyFileSync(path.resolve(options.pipework), pipework);
-      fs.chmodSync(pipework, 0o755);
-      print(`pipework: ${options.pipework}, on the hosts as ${pipework}`);
-    } else {
-      print('pipework: not given (--pipework PATH): steps report its commands as NOT REHEARSED');
-    }
-    const stepsStarted = process.hrtime.bigint();
-    const results: StepResult[] = [];
-    const runnerSettings: StepRunnerSettings = {
-      hosts,
-      logDirectory,
-      scriptDirectory: path.join(workDirectory, 'scripts'),
-      actionTimeoutSeconds: options.actionTimeoutSeconds,
-      hostEnvironment: { CNLAB_PIPEWORK: pipework },
-      print,
-      interrupted: () => interrupted,
-    };
-    for (const step of steps) {
-      for (const variant of stepVariants(step, options.tunnels)) {
-        if (interrupted) break;
-        results.push(await rehearseStep(step, variant, hostsForStep(step, plannedHosts, options.multiHosts), runnerSettings));
-      }
-    }
-    // Steps 1-3, 5 and 7 must survive step 4's Docker restarts (see cross-step.ts).
-    const crossStep: CrossStepResult = interrupted ? { skipped: 'interrupted', entries: [], leftovers: [] } : await rehearseCrossStep(
-      steps.filter((step) => !step.multiHost).map((step) => step.id),
-      results.filter((result) => !stepPassed(result)).map((result) => result.stepId),
-      {
-        runAction: async (action, index) => {
-          const step = steps.find((candidate) => candidate.id === action.stepId) as TemplateStep;
-          const { entry } = await runActionOnHosts(step, stepVariants(step, options.tunnels)[0], hostsForStep(step, plannedHosts, options.multiHosts),
-            action.action, action.label, path.join(logDirectory, 'cross-step', String(index).padStart(2, '0')), runnerSettings);
-          return entry;
-        },
-        snapshot: () => hosts.snapshot(plannedHosts[0].name),
-        print,
-        interrupted: () => interrupted,
-      },
-    );
-    const stepsSeconds = seconds(stepsStarted);
-
-    const summary = renderSummary(results, {
-      ...(synthSeconds !== undefined ? { synth: synthSeconds } : {}),
-      baseImage: baseImageSeconds,
-      imageBuild: imageBuildSeconds,
-      hostSetup: hostSetupSeconds,
-      steps: stepsSeconds,
-      total: seconds(started),
-    }, notes) + renderCrossStep(crossStep);
-    print('');
-    print(summary);
-    fs.writeFileSync(path.join(workDirectory, 'summary.md'), summary);
-    print(`logs: ${path.relative(repositoryRoot, logDirectory)}/, summary: .rehearsal/summary.md`);
-    if (interrupted) {
-      print('Interrupted.');
-      return 130;
-    }
-    const allPassed = results.length === steps.reduce((count, step) => count + stepVariants(step, options.tunnels).length, 0)
-      && results.every(stepPassed) && (crossStep.skipped !== undefined || crossStepPassed(crossStep));
-    return allPassed ? 0 : 1;
+    return await rehearseAll(context, started, booted);
   } catch (error) {
     print(`Rehearsal failed: ${(error as Error).message}`);
     return interrupted ? 130 : 1;
   } finally {
     if (options.keep) {
-      if (hostsUp.length > 0) {
-        print(`--keep: the emulated hosts ${hostsUp.join(', ')} stay up; try: bash assets/rehearsal/emulated-host.sh exec ${hostsUp[0]} docker ps`);
-      }
+      print(`--keep: the machines stay up; try: bash tools/rehearsal/machine/machine.sh exec ${booted[0] ?? 'NAME'} docker ps`);
     } else {
-      const down: string[] = [];
-      for (const name of [...new Set([...hostsUp, ...await hosts.listRehearsalHosts().catch(() => [])])]) {
-        try {
-          await hosts.down(name);
-          down.push(name);
-        } catch (error) {
-          print(`could not tear down ${name}: ${(error as Error).message}`);
-        }
-      }
-      if (down.length > 0) print(`emulated hosts ${down.join(', ')} torn down`);
+      await tearDown(context, booted);
     }
     releaseLock();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
+}
+
+/** The rehearsal proper, between taking the lock and tearing down. */
+async function rehearseAll(context: RehearsalContext, started: number, booted: string[]): Promise<number> {
+  const { options, print } = context;
+  const templateFiles = await templatesToRehearse(context);
+  const steps = stepsToRehearse(context, templateFiles);
+  const hosts = hostsToBoot(templateFiles);
+  const variants = selectVariants(options.variants);
+  print(`steps: ${steps.map((step) => `${step.id}${step.multiHost ? ' (multi-host)' : ''}`).join(', ')}`);
+  print(`machines per variant: ${hosts.map((host) => `${host.topology} host ${host.hostIndex} (${host.logicalId})`).join(', ')}; variants: ${variants.map((variant) => variant.id).join(', ')}`);
+  await tearDown(context, []);
+  const fleet: FleetSettings = {
+    machines: context.machines,
+    workDirectory: context.workDirectory,
+    baseImageArchive: await baseImageArchive(path.join(context.repositoryRoot, 'tools', 'rehearsal', 'machine', 'make-base-image.sh'), context.logDirectory),
+    files: machineFiles(context),
+    print,
+    stop: context.interrupted,
+  };
+  const failurePath = options.failurePath ? proveFailureSignal(variants[0], hosts[0], fleet) : Promise.resolve(undefined);
+  const results = await Promise.all(variants.map((variant) => rehearseVariant(context, variant, hosts, steps, fleet)));
+  const failure = await failurePath;
+  booted.push(...results.flatMap((result) => result.machines.map((machine) => machine.name)), ...(failure ? [failure.machine.name] : []));
+  const summary = renderRehearsalSummary({ results, steps, failure, tunnels: options.tunnels, totalSeconds: (Date.now() - started) / 1000 });
+  print('');
+  print(summary.text);
+  fs.writeFileSync(path.join(context.workDirectory, 'summary.md'), summary.text);
+  print(`logs: ${path.relative(context.repositoryRoot, context.logDirectory)}/, summary: .rehearsal/summary.md`);
+  if (context.interrupted()) {
+    print('Interrupted.');
+    return 130;
+  }
+  return summary.passed ? 0 : 1;
 }

@@ -1,16 +1,17 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { StepAction } from '../../lib/steps/document-content';
+import { StepAction } from '../../lib/contract';
 import { StepDocument, TemplateStep } from './documents';
-import { AGENT_ENVIRONMENT, EmulatedHosts } from './hosts';
+import { StepHosts, TIMED_OUT_EXIT_CODE } from './hosts';
+import { AGENT_ENVIRONMENT } from './machines';
 import { ACTION_SEQUENCE, parameterEnvironment, PlannedHost, StepVariant, variantValues } from './plan';
-import { runLogged, tailOfFile } from './process';
+import { runLogged, tailOfFile } from '../common/process';
 import { progressLine, SequenceEntryResult, stepLabel, StepResult } from './report';
 import { judgeAction, notRehearsedLines, snapshotDifference } from './verdict';
 
 /** What the step runner needs from the rehearsal. */
 export interface StepRunnerSettings {
-  readonly hosts: EmulatedHosts;
+  readonly hosts: StepHosts;
   /** Action logs go to `<logDirectory>/<step>[-variant]/`. */
   readonly logDirectory: string;
   /** The documents' script files are written to `<scriptDirectory>/<step>/<action>.sh`. */
@@ -78,13 +79,10 @@ export async function runActionOnHosts(
   const started = process.hrtime.bigint();
   const perHost = await Promise.all(hosts.map(async (host): Promise<HostActionResult> => {
     const logFile = `${logPrefix}-${slug(label)}-${host.name}.log`;
-    const { command, args } = await settings.hosts.actionCommand(host.name, environment, scriptFile);
-    const run = await runLogged(command, args, {
-      logFile,
-      env: { ...AGENT_ENVIRONMENT },
-      cwd: path.dirname(scriptFile),
-      timeoutSeconds,
-    });
+    const { command, args } = await settings.hosts.actionCommand(host.name, environment, scriptFile, timeoutSeconds);
+    // The host stops the script at its timeout; this one is a safety net.
+    const exit = await runLogged(command, args, { logFile, env: { ...AGENT_ENVIRONMENT }, timeoutSeconds: timeoutSeconds + 60 });
+    const run = exit.exitCode === TIMED_OUT_EXIT_CODE ? { ...exit, timedOut: true } : exit;
     const output = fs.readFileSync(logFile, 'utf8');
     const verdict = judgeAction(action, run, output, expect);
     settings.print(progressLine(step.id, variant.label, host.name, label, verdict.ok, run.seconds, verdict.reason, verdict.expectedFailure));

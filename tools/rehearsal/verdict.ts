@@ -1,4 +1,4 @@
-import { StepAction } from '../../lib/steps/document-content';
+import { StepAction } from '../../lib/contract';
 
 /** How an action's process ended (see process.ts). */
 export interface ActionExit {

@@ -4,7 +4,7 @@ set -euo pipefail
 # shellcheck source=assets/lib/lab.sh
 . "${CNLAB_HOME:-/opt/container-networks}/lib/lab.sh"
 
-compose_file=/var/lib/container-networks/03-linking${CNLAB_EMULATED_HOST:+-$CNLAB_EMULATED_HOST}/compose.yaml
+compose_file=/var/lib/container-networks/03-linking/compose.yaml
 run_hint="run the step first (sudo $CNLAB_HOME/steps/03-linking/run.sh)"
 for name in s3-left s3-right s3-app1 s3-linked s3-app2 s3-client; do
   container_running "$name" \

@@ -23,5 +23,5 @@ fi
 ip link del s3veth-left 2>/dev/null || true
 say "forgetting how to put the hand-made cable back after a Docker restart"
 forget_cables 03
-rm -rf "/var/lib/container-networks/03-linking${CNLAB_EMULATED_HOST:+-$CNLAB_EMULATED_HOST}"
+rm -rf "/var/lib/container-networks/03-linking"
 say "done"

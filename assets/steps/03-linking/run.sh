@@ -4,9 +4,8 @@ set -euo pipefail
 # shellcheck source=assets/lib/lab.sh
 . "${CNLAB_HOME:-/opt/container-networks}/lib/lab.sh"
 
-# The step's working folder (on a rehearsal machine, where several emulated
-# hosts share one file system, each host gets its own).
-work=/var/lib/container-networks/03-linking${CNLAB_EMULATED_HOST:+-$CNLAB_EMULATED_HOST}
+# The step's working folder.
+work=/var/lib/container-networks/03-linking
 compose_file=$work/compose.yaml
 
 # Start clean: remove what an earlier run of this step left behind (the

@@ -2,25 +2,22 @@
 /**
  * Mini workshop: a second, small workshop built from container-networks-lab.
  *
- * Two lab hosts (the multi-host topology with two hosts), the built-in host
- * software plus one component of our own (components/socat.sh), and two lab
- * steps of our own (steps/01-..., steps/02-...) published as SSM documents
- * `mini-<NN-slug>-run|check|reset` and copied to the hosts.
+ * Two lab hosts per attendee (the multi-host topology with two hosts), the
+ * built-in host software plus one component of our own (components/socat.sh),
+ * and two lab steps of our own (steps/01-..., steps/02-...) published as SSM
+ * documents `mini-<NN-slug>-run|check|reset` and copied to the hosts.
+ * buildWorkshopApp reads the settings from context (cdk.json: workshopName
+ * mini, attendee alice) and adds what every workshop gets: the attendees'
+ * expiry, cdk-nag's AwsSolutions checks and the workshop rules.
  *
  *   npx cdk synth                 # with this folder's cdk.json
+ *   npx cdk synth -c attendees=alice,bob -c sshCidr=203.0.113.7/32
  */
 import * as path from 'path';
 import { App } from 'aws-cdk-lib';
-import { AttendeeStack, HostComponent, WorkshopStack } from 'container-networks-lab';
+import { buildWorkshopApp, HostComponent } from 'container-networks-lab';
 
 const here = path.join(__dirname, '..');
-const workshopName = 'mini';
-const stepsDirectory = path.join(here, 'steps');
-
-const app = new App();
-
-// Shared once per account and region: the VPC and one document per step and action.
-const workshop = new WorkshopStack(app, 'MiniWorkshop', { workshopName, stepsDirectory });
 
 // Our own host software, installed after the built-in components.
 const socat = HostComponent.fromScript({
@@ -30,16 +27,11 @@ const socat = HostComponent.fromScript({
   description: 'socat, to open and test TCP listeners by hand',
 });
 
-// One attendee with two hosts in one subnet; the steps are copied to each host.
-const attendee = new AttendeeStack(app, 'MiniWorkshop-alice', {
-  vpc: workshop.vpc,
-  attendee: 'alice',
-  workshopName,
-  topologies: ['multi'],
-  multiHostCount: 2,
+const app = new App();
+buildWorkshopApp(app, {
+  stepsDirectory: path.join(here, 'steps'),
   components: [...HostComponent.defaults(), socat],
-  stepsDirectory,
+  // Both steps run on two hosts in one subnet; -c topologies=... still overrides this.
+  topologies: ['multi'],
 });
-attendee.addStackDependency(workshop, 'the hosts live in the workshop VPC');
-
 app.synth();

@@ -1,11 +1,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { HOST_IMAGES_DIRECTORY, LAB_HOME } from '../../contract';
 import { listFilesRecursively } from '../../private/assets';
 import { LabStepDefinition, STEP_FILES } from '../../steps/lab-step-definition';
 import type { HostComponent } from '../host-component';
-
-/** Where the lab files live on a host (`CNLAB_HOME`). */
-export const LAB_HOME = '/opt/container-networks';
 
 /**
  * The cfn-init config set that writes the lab files. It is named `default`
@@ -81,7 +79,7 @@ export function collectHostFiles(sources: HostFileSources): HostFile[] {
   if (fs.existsSync(sources.imagesDirectory)) {
     for (const relative of listFilesRecursively(sources.imagesDirectory)) {
       const source = path.join(sources.imagesDirectory, relative);
-      files.push(fileFrom(`${LAB_HOME}/images/${relative}`, source, relative.endsWith('.sh')));
+      files.push(fileFrom(`${HOST_IMAGES_DIRECTORY}${relative}`, source, relative.endsWith('.sh')));
     }
   }
 

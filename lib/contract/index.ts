@@ -1,0 +1,9 @@
+// The contract between the constructs and the tools: names, tags, topology
+// kinds, step ids and actions, the HOSTS parameter, host paths. Plain
+// TypeScript: nothing here may import aws-cdk-lib, constructs or the rest of lib/.
+export * from './cidr';
+export * from './host-paths';
+export * from './names';
+export * from './steps';
+export * from './tags';
+export * from './topologies';

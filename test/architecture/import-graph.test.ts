@@ -1,0 +1,102 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { buildSync } from 'esbuild';
+import { REPOSITORY } from '../fixtures/cdk';
+
+/**
+ * The folders show the architecture, and this test keeps it so: the library
+ * (lib/) never uses the tools (tools/); the contract (lib/contract) stands
+ * alone, with no CDK; the lab command runs without the CDK; no import cycles.
+ */
+
+/** Every .ts file under a folder, relative to the repository, POSIX separators. */
+function sourceFiles(folder: string): string[] {
+  const absolute = path.join(REPOSITORY, folder);
+  return fs.readdirSync(absolute, { recursive: true, encoding: 'utf8' })
+    .filter((file) => file.endsWith('.ts') && !file.endsWith('.d.ts'))
+    .map((file) => path.posix.join(folder, file.split(path.sep).join('/')));
+}
+
+/** The module specifiers a file imports (static, dynamic, require, export ... from). */
+function specifiersOf(file: string): string[] {
+  const text = fs.readFileSync(path.join(REPOSITORY, file), 'utf8');
+  const patterns = [/\bfrom\s+'([^']+)'/g, /\bimport\s+'([^']+)'/g, /\brequire\(\s*'([^']+)'\s*\)/g, /\bimport\(\s*'([^']+)'\s*\)/g];
+  return patterns.flatMap((pattern) => [...text.matchAll(pattern)].map((match) => match[1]));
+}
+
+/** A relative specifier resolved to a repository file (`lib/contract` -> `lib/contract/index.ts`), or the package name. */
+function resolve(file: string, specifier: string): string {
+  if (!specifier.startsWith('.')) {
+    return specifier;
+  }
+  const base = path.posix.normalize(path.posix.join(path.posix.dirname(file), specifier));
+  const candidates = [`${base}.ts`, `${base}/index.ts`, base];
+  return candidates.find((candidate) => fs.existsSync(path.join(REPOSITORY, candidate))) ?? base;
+}
+
+const files = [...sourceFiles('lib'), ...sourceFiles('tools'), ...sourceFiles('bin')];
+const graph = new Map(files.map((file) => [file, specifiersOf(file).map((specifier) => resolve(file, specifier))]));
+
+describe('import direction', () => {
+  test('lib/ never imports tools/ or bin/', () => {
+    const wrong = [...graph].filter(([file]) => file.startsWith('lib/'))
+      .flatMap(([file, targets]) => targets.filter((target) => target.startsWith('tools/') || target.startsWith('bin/')).map((target) => `${file} -> ${target}`));
+    expect(wrong).toEqual([]);
+  });
+
+  test('lib/contract imports nothing but itself: no package (no aws-cdk-lib, no constructs), no other part of lib/', () => {
+    const contract = [...graph].filter(([file]) => file.startsWith('lib/contract/'));
+    expect(contract.length).toBeGreaterThan(0);
+    const wrong = contract.flatMap(([file, targets]) => targets.filter((target) => !target.startsWith('lib/contract/')).map((target) => `${file} -> ${target}`));
+    expect(wrong).toEqual([]);
+  });
+
+  test('the tools take from lib/ only the contract and what the CDK side of a tool needs; tools/lab only the contract', () => {
+    const wrong = [...graph].filter(([file]) => file.startsWith('tools/lab/'))
+      .flatMap(([file, targets]) => targets.filter((target) => target.startsWith('lib/') && !target.startsWith('lib/contract/')).map((target) => `${file} -> ${target}`));
+    expect(wrong).toEqual([]);
+  });
+
+  test('no import cycles in lib/, tools/ or bin/', () => {
+    const cycles: string[] = [];
+    const state = new Map<string, 'visiting' | 'done'>();
+    const visit = (file: string, trail: string[]): void => {
+      if (state.get(file) === 'done') {
+        return;
+      }
+      if (state.get(file) === 'visiting') {
+        cycles.push([...trail.slice(trail.indexOf(file)), file].join(' -> '));
+        return;
+      }
+      state.set(file, 'visiting');
+      for (const target of graph.get(file) ?? []) {
+        if (graph.has(target)) {
+          visit(target, [...trail, file]);
+        }
+      }
+      state.set(file, 'done');
+    };
+    files.forEach((file) => visit(file, []));
+    expect(cycles).toEqual([]);
+  });
+});
+
+describe('the compiled lab command', () => {
+  test('bin/lab.ts, bundled, loads no CDK code: no aws-cdk-lib, constructs or cdk-nag, and of lib/ only the contract', () => {
+    const result = buildSync({
+      entryPoints: [path.join(REPOSITORY, 'bin', 'lab.ts')],
+      bundle: true,
+      platform: 'node',
+      write: false,
+      metafile: true,
+      logLevel: 'silent',
+      outfile: 'lab.js',
+    });
+    const inputs = Object.keys(result.metafile.inputs).map((input) => input.split(path.sep).join('/'));
+    expect(inputs).toContain('tools/lab/cli.ts');
+    expect(inputs.some((input) => input.includes('node_modules/@aws-sdk/client-ssm/'))).toBe(true);
+    expect(inputs.filter((input) => /node_modules\/(aws-cdk-lib|constructs|cdk-nag)\//.test(input))).toEqual([]);
+    expect(inputs.filter((input) => input.startsWith('lib/') && !input.startsWith('lib/contract/'))).toEqual([]);
+    expect(inputs.filter((input) => input.startsWith('tools/') && !input.startsWith('tools/lab/'))).toEqual([]);
+  });
+});

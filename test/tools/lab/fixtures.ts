@@ -1,0 +1,194 @@
+// Shared fakes for the lab command tests (test/ops*.test.ts): a fake AWS
+// account with two attendees, a fake clock, and a CLI environment that records output.
+import { DescribeInstancesCommand, EC2Client, Instance } from '@aws-sdk/client-ec2';
+import {
+  DescribeInstanceInformationCommand,
+  GetCommandInvocationCommand,
+  GetCommandInvocationCommandOutput,
+  GetDocumentCommand,
+  ListDocumentsCommand,
+  SendCommandCommand,
+  SSMClient,
+} from '@aws-sdk/client-ssm';
+import { AwsClientStub, mockClient } from 'aws-sdk-client-mock';
+import { LabContext } from '../../../tools/lab/aws/context';
+import { LabCliEnvironment, runLabCli } from '../../../tools/lab/cli';
+
+export const WORKSHOP = 'container-networks';
+
+export interface FakeHost {
+  readonly attendee: string;
+  readonly instanceId: string;
+  readonly topology: 'single' | 'multi';
+  readonly hostIndex: number;
+  readonly privateIp: string;
+  readonly pingStatus?: string;
+}
+
+/** alice and bob, each with a single host and two multi hosts; EC2 lists multi#2 before multi#1. */
+export const DEFAULT_HOSTS: readonly FakeHost[] = [
+  { attendee: 'alice', instanceId: 'i-alice-single', topology: 'single', hostIndex: 1, privateIp: '10.0.1.10' },
+  { attendee: 'alice', instanceId: 'i-alice-multi2', topology: 'multi', hostIndex: 2, privateIp: '10.0.1.12' },
+  { attendee: 'alice', instanceId: 'i-alice-multi1', topology: 'multi', hostIndex: 1, privateIp: '10.0.1.11' },
+  { attendee: 'bob', instanceId: 'i-bob-single', topology: 'single', hostIndex: 1, privateIp: '10.0.2.10' },
+  { attendee: 'bob', instanceId: 'i-bob-multi2', topology: 'multi', hostIndex: 2, privateIp: '10.0.2.12' },
+  { attendee: 'bob', instanceId: 'i-bob-multi1', topology: 'multi', hostIndex: 1, privateIp: '10.0.2.11' },
+];
+
+export interface FakeStep {
+  readonly stepId: string;
+  /** The documents' cnlab:hosts tag; undefined leaves the tag out (an older deployment). */
+  readonly hosts?: string;
+}
+
+export const DEFAULT_STEPS: readonly FakeStep[] = [
+  { stepId: '01-docker-on-the-host', hosts: 'single' },
+  { stepId: '06-across-hosts', hosts: 'multi' },
+];
+
+/** A document's content as LabStep writes it (only the parts the lab command reads). */
+function documentContent(step: FakeStep): string {
+  const parameters: Record<string, unknown> = {};
+  if (step.hosts === 'multi') {
+    parameters.HOSTS = { type: 'String', description: 'hosts', default: '', allowedPattern: '^[0-9.,]*$', interpolationType: 'ENV_VAR' };
+    parameters.TUNNEL_TYPE = { type: 'String', description: 'tunnel', default: 'gre', allowedPattern: '^(gre|vxlan|geneve)$', interpolationType: 'ENV_VAR' };
+  }
+  return JSON.stringify({ schemaVersion: '2.2', description: step.stepId, parameters, mainSteps: [] });
+}
+
+export function instanceOf(host: FakeHost): Instance {
+  return {
+    InstanceId: host.instanceId,
+    PrivateIpAddress: host.privateIp,
+    State: { Name: host.pingStatus && host.pingStatus !== 'Online' ? 'stopped' : 'running' },
+    Tags: [
+      { Key: 'workshop', Value: WORKSHOP },
+      { Key: 'attendee', Value: host.attendee },
+      { Key: 'cnlab:topology', Value: host.topology },
+      { Key: 'cnlab:host-index', Value: String(host.hostIndex) },
+    ],
+  };
+}
+
+/** What each host's command returns; by default Success with "ok <instance>". */
+export type InvocationScript = (commandId: string, instanceId: string, documentName: string) => Partial<GetCommandInvocationCommandOutput> | Error;
+
+export interface FakeAws {
+  readonly ssm: AwsClientStub<SSMClient>;
+  readonly ec2: AwsClientStub<EC2Client>;
+  /** SendCommand inputs, in call order. */
+  readonly sent: Array<{ DocumentName?: string; InstanceIds?: string[]; Parameters?: Record<string, string[]>; commandId: string }>;
+}
+
+const activeStubs: Array<{ restore(): void }> = [];
+
+/** Undoes every {@link fakeAws}; call it in afterEach. */
+export function restoreFakeAws(): void {
+  activeStubs.splice(0).forEach((stub) => stub.restore());
+}
+
+export function fakeAws(options: { hosts?: readonly FakeHost[]; steps?: readonly FakeStep[]; invocation?: InvocationScript } = {}): FakeAws {
+  const hosts = options.hosts ?? DEFAULT_HOSTS;
+  const steps = options.steps ?? DEFAULT_STEPS;
+  const ssm = mockClient(SSMClient);
+  const ec2 = mockClient(EC2Client);
+  activeStubs.push(ssm, ec2);
+  const sent: FakeAws['sent'] = [];
+
+  ec2.on(DescribeInstancesCommand).callsFake((input: { Filters?: Array<{ Name?: string; Values?: string[] }> }) => {
+    const workshop = input.Filters?.find((filter) => filter.Name === 'tag:workshop')?.Values?.[0];
+    const matching = workshop === undefined || workshop === WORKSHOP ? hosts : [];
+    return { Reservations: [{ Instances: matching.map(instanceOf) }] };
+  });
+  ssm.on(DescribeInstanceInformationCommand).callsFake((input: { Filters?: Array<{ Key?: string; Values?: string[] }> }) => {
+    const ids = input.Filters?.find((filter) => filter.Key === 'InstanceIds')?.Values ?? [];
+    return {
+      InstanceInformationList: hosts
+        .filter((host) => ids.includes(host.instanceId))
+        .map((host) => ({ InstanceId: host.instanceId, PingStatus: host.pingStatus ?? 'Online', IPAddress: '172.17.0.1' })),
+    };
+  });
+  ssm.on(ListDocumentsCommand).resolves({
+    DocumentIdentifiers: [
+      ...steps.flatMap((step) => (['run', 'check', 'reset'] as const).map((action) => ({
+        Name: `${WORKSHOP}-${step.stepId}-${action}`,
+        Tags: [
+          { Key: 'cnlab:step', Value: step.stepId },
+          { Key: 'cnlab:action', Value: action },
+          ...(step.hosts !== undefined ? [{ Key: 'cnlab:hosts', Value: step.hosts }] : []),
+        ],
+      }))),
+      // Another workshop's document in the same account must be ignored.
+      { Name: 'other-09-elsewhere-run', Tags: [{ Key: 'cnlab:step', Value: '09-elsewhere' }, { Key: 'cnlab:action', Value: 'run' }] },
+    ],
+  });
+  ssm.on(GetDocumentCommand).callsFake((input: { Name: string }) => {
+    const step = steps.find((candidate) => input.Name.startsWith(`${WORKSHOP}-${candidate.stepId}-`));
+    if (!step) {
+      throw Object.assign(new Error('document does not exist'), { name: 'InvalidDocument' });
+    }
+    return { Name: input.Name, Content: documentContent(step), DocumentFormat: 'JSON' };
+  });
+  const documentOfCommand = new Map<string, string>();
+  ssm.on(SendCommandCommand).callsFake((input: { DocumentName: string; InstanceIds: string[]; Parameters?: Record<string, string[]> }) => {
+    const commandId = `cmd-${sent.length + 1}`;
+    sent.push({ ...input, commandId });
+    documentOfCommand.set(commandId, input.DocumentName);
+    return { Command: { CommandId: commandId } };
+  });
+  const script: InvocationScript = options.invocation ?? ((_, instanceId) => ({ Status: 'Success', ResponseCode: 0, StandardOutputContent: `ok ${instanceId}\n` }));
+  ssm.on(GetCommandInvocationCommand).callsFake((input: { CommandId: string; InstanceId: string }) => {
+    const answer = script(input.CommandId, input.InstanceId, documentOfCommand.get(input.CommandId) ?? '');
+    if (answer instanceof Error) {
+      throw answer;
+    }
+    return { CommandId: input.CommandId, InstanceId: input.InstanceId, StandardOutputContent: '', StandardErrorContent: '', ...answer };
+  });
+  return { ssm, ec2, sent };
+}
+
+/** An AWS SDK style error. */
+export function awsError(name: string, message = name): Error {
+  return Object.assign(new Error(message), { name, $metadata: {} });
+}
+
+/** A context on a fake clock: sleeping advances time at once. The clients are the ones {@link fakeAws} stubs. */
+export function fakeContext(progress: string[] = []): LabContext & { sleeps: number[]; clock: { now: number } } {
+  const clock = { now: 0 };
+  const sleeps: number[] = [];
+  const sleep = async (milliseconds: number): Promise<void> => {
+    sleeps.push(milliseconds);
+    clock.now += milliseconds;
+  };
+  return {
+    ssm: new SSMClient({ region: 'us-east-1' }),
+    ec2: new EC2Client({ region: 'us-east-1' }),
+    workshop: WORKSHOP,
+    sleep,
+    now: () => clock.now,
+    backoff: { sleep, random: () => 0.5 },
+    progress: (line) => progress.push(line),
+    sleeps,
+    clock,
+  };
+}
+
+export interface CliRun {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs the lab command against fake AWS; the context's workshop follows --workshop. */
+export async function runLab(_aws: FakeAws, argv: readonly string[], extra: Partial<LabCliEnvironment> = {}): Promise<CliRun> {
+  let stdout = '';
+  const stderr: string[] = [];
+  const code = await runLabCli(argv, {
+    createContext: (workshop) => ({ ...fakeContext(stderr), workshop }),
+    stdout: (text) => { stdout += text; },
+    stderr: (line) => stderr.push(line),
+    env: {},
+    ...extra,
+  });
+  return { code, stdout, stderr: stderr.join('\n') };
+}

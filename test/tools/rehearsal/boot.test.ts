@@ -1,0 +1,122 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { filledUserData, isoDurationSeconds, resolveTemplateText, stackNameOf, templateHosts } from '../../../tools/rehearsal/boot';
+import { breakFirstComponent, provisionPhases } from '../../../tools/rehearsal/fleet';
+import { machineName, selectVariants } from '../../../tools/rehearsal/variants';
+
+const pseudo = { stackName: 'lab-alice', region: 'eu-west-1' };
+
+function instance(topology: string, index: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    Type: 'AWS::EC2::Instance',
+    Properties: {
+      Tags: [{ Key: 'cnlab:topology', Value: topology }, { Key: 'cnlab:host-index', Value: index }],
+      UserData: { 'Fn::Base64': { 'Fn::Join': ['', ["STACK='", { Ref: 'AWS::StackName' }, "' REGION='", { Ref: 'AWS::Region' }, `' ID=${topology}${index}`]] } },
+    },
+    ...extra,
+  };
+}
+
+/** A cloud assembly folder with one attendee template and its manifest. */
+function assembly(resources: Record<string, unknown>): string {
+  const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'cnlab-boot-'));
+  fs.writeFileSync(path.join(folder, 'lab-alice.template.json'), JSON.stringify({ Resources: resources }));
+  fs.writeFileSync(path.join(folder, 'manifest.json'), JSON.stringify({
+    artifacts: { 'lab-alice': { type: 'aws:cloudformation:stack', properties: { templateFile: 'lab-alice.template.json', stackName: 'lab-alice' } } },
+  }));
+  return path.join(folder, 'lab-alice.template.json');
+}
+
+describe('reading the lab hosts of a template', () => {
+  test('instances with topology and index tags, in topology and index order, with their creation policy timeout', () => {
+    const file = assembly({
+      Second: instance('multi', '2', { CreationPolicy: { ResourceSignal: { Count: 1, Timeout: 'PT30M' } } }),
+      First: instance('multi', '1'),
+      Single: instance('single', '1', { CreationPolicy: { ResourceSignal: { Count: 1, Timeout: 'PT1H5M30S' } } }),
+      Untagged: { Type: 'AWS::EC2::Instance', Properties: {} },
+      Handle: { Type: 'AWS::CloudFormation::WaitConditionHandle' },
+    });
+    const hosts = templateHosts([file]);
+    expect(hosts.map((host) => `${host.logicalId}:${host.topology}${host.hostIndex}:${host.readinessTimeoutSeconds}`))
+      .toEqual(['First:multi1:900', 'Second:multi2:1800', 'Single:single1:3930']);
+    expect(hosts[0].stackName).toBe('lab-alice');
+  });
+
+  test('the stack name comes from the manifest, else from the file name', () => {
+    const file = assembly({});
+    expect(stackNameOf(file)).toBe('lab-alice');
+    fs.rmSync(path.join(path.dirname(file), 'manifest.json'));
+    expect(stackNameOf(file)).toBe('lab-alice');
+  });
+
+  test('ISO durations of creation policies', () => {
+    expect(isoDurationSeconds('PT15M')).toBe(900);
+    expect(isoDurationSeconds('PT2H')).toBe(7200);
+    expect(() => isoDurationSeconds('15 minutes')).toThrow(/not an ISO 8601 duration/);
+    expect(() => isoDurationSeconds('PT')).toThrow(/not an ISO 8601 duration/);
+  });
+});
+
+describe('the user data EC2 would give a host', () => {
+  test('pseudo parameters are filled in; Fn::Base64 and Fn::Join are resolved', () => {
+    const file = assembly({ Single: instance('single', '1') });
+    const [host] = templateHosts([file]);
+    expect(filledUserData(host, 'eu-west-1')).toBe("STACK='lab-alice' REGION='eu-west-1' ID=single1");
+  });
+
+  test('anything only a deploy can know is an error that names it', () => {
+    expect(resolveTemplateText({ 'Fn::Join': ['', ['a', { Ref: 'AWS::Partition' }]] }, pseudo, 'x')).toBe('aaws');
+    expect(() => resolveTemplateText({ 'Fn::GetAtt': ['Thing', 'Arn'] }, pseudo, 'Host UserData')).toThrow(/Host UserData: .*Fn::GetAtt.*cannot be resolved before a deploy/);
+    expect(() => resolveTemplateText({ Ref: 'SomeParameter' }, pseudo, 'x')).toThrow(/SomeParameter/);
+  });
+});
+
+describe('the failure path', () => {
+  const template = (): { Resources: Record<string, { Metadata?: Record<string, unknown> }> } => ({
+    Resources: {
+      Files: {
+        Metadata: {
+          'AWS::CloudFormation::Init': {
+            configSets: { default: ['config'] },
+            config: {
+              files: {
+                '/opt/container-networks/components/order': { content: '# install order\nlab-tools\ndocker-engine\n' },
+                '/opt/container-networks/components/lab-tools.sh': { content: 'apt-get install ...' },
+                '/opt/container-networks/components/docker-engine.sh': { content: 'apt-get install docker.io' },
+              },
+            },
+          },
+        },
+      },
+    },
+  });
+
+  test('breaks the first component of components/order, and only it', () => {
+    const broken = template();
+    expect(breakFirstComponent(broken)).toBe('lab-tools');
+    const files = (broken.Resources.Files.Metadata?.['AWS::CloudFormation::Init'] as { config: { files: Record<string, { content: string }> } }).config.files;
+    expect(files['/opt/container-networks/components/lab-tools.sh'].content).toMatch(/exit 3/);
+    expect(files['/opt/container-networks/components/docker-engine.sh'].content).toBe('apt-get install docker.io');
+  });
+
+  test('a template without a component order cannot be broken', () => {
+    expect(() => breakFirstComponent({ Resources: {} })).toThrow(/No components\/order/);
+  });
+});
+
+describe('provisioning phases and variants', () => {
+  test('the phase lines of provision.sh', () => {
+    const log = '[provision] lab-tools install: start\n[provision] lab-tools install: OK (8 s)\nnoise\n[provision] open-vswitch check: OK (0 s)\n[provision] pipework install: FAILED (exit 1 after 7 s)\n';
+    expect(provisionPhases(log)).toEqual([{ phase: 'lab-tools install', seconds: 8 }, { phase: 'open-vswitch check', seconds: 0 }]);
+  });
+
+  test('variants by id, and machine names', () => {
+    expect(selectVariants(undefined).map((variant) => variant.release)).toEqual(['trixie', 'unstable']);
+    expect(selectVariants(['docker28']).map((variant) => variant.id)).toEqual(['docker28']);
+    expect(() => selectVariants(['docker99'])).toThrow(/no variant docker99 \(known: docker26, docker28\)/);
+    const [docker26] = selectVariants(['docker26']);
+    expect(machineName(docker26, 'single', 1)).toBe('d26s1');
+    expect(machineName(docker26, 'multi', 2)).toBe('d26m2');
+  });
+});

@@ -1,0 +1,130 @@
+import { GetCommandInvocationCommand } from '@aws-sdk/client-ssm';
+import { HOSTS_PARAMETER } from '../../lib/contract';
+import { ATTENDEES, DeployLocalRun, expect, ids, LOGS, rel, required, WORKSHOP } from './harness';
+import { Phase } from './phases';
+
+/** What `lab check --json` prints, as far as the phases read it. */
+interface CheckReport {
+  attendees: string[];
+  steps: string[];
+  results: Array<{ attendee: string; step: string; verdict: string; reason?: string; hosts: Array<{ instanceId: string; commandId?: string }> }>;
+}
+
+/** Every host, in host order, as `lab hosts` should list it. */
+function expectedHostLines(run: DeployLocalRun): string[] {
+  return ATTENDEES.flatMap((attendee) => {
+    const { single, multi } = run.hostsOf(attendee);
+    return [...single.map((host) => ({ attendee, topology: 'single', index: 1, host })),
+      ...multi.map((host, index) => ({ attendee, topology: 'multi', index: index + 1, host }))];
+  }).map(({ attendee, topology, index, host }) => `${attendee} ${topology}#${index} ${host.instanceId} ${host.privateIp}`);
+}
+
+export const labHosts: Phase = {
+  name: 'lab hosts',
+  run: async (run) => {
+    await run.newCommands();
+    const outcome = await run.lab('lab-hosts', ['hosts', '--json']);
+    expect(outcome.exitCode === 0, `lab hosts exited ${outcome.exitCode}; see ${rel(LOGS)}/lab-hosts.log`);
+    const report = JSON.parse(outcome.stdout) as { hosts: Array<{ attendee: string; topology: string; hostIndex: number; instanceId: string; privateIp?: string; readiness: string; agentStatus: string }> };
+    const expected = expectedHostLines(run);
+    const listed = report.hosts.map((host) => `${host.attendee} ${host.topology}#${host.hostIndex} ${host.instanceId} ${host.privateIp}`);
+    expect(JSON.stringify(listed) === JSON.stringify(expected), `lab hosts listed ${listed.join('; ')}; EC2 has ${expected.join('; ')}`);
+    const readiness = [...new Set(report.hosts.map((host) => `${host.readiness}/${host.agentStatus}`))].join(', ');
+    const sent = await run.newCommands();
+    expect(sent.length === 1 && sent[0].DocumentName === 'AWS-RunShellScript' &&
+      JSON.stringify([...(sent[0].InstanceIds ?? [])].sort()) === JSON.stringify(report.hosts.map((host) => host.instanceId).sort()),
+    'the readiness command did not go to exactly the listed hosts');
+    return `${report.hosts.length} hosts in host order; readiness ${readiness} (moto: agent status not reported, readiness command answered Success with no output)`;
+  },
+};
+
+/** `lab run` of the first single-host step for alice: one command, to her single host. */
+export function labRunSingle(run: DeployLocalRun): Phase {
+  const step = run.stepOf('single');
+  return {
+    name: `lab run ${step?.id ?? '(no single-host step)'} --attendee alice`,
+    run: async () => {
+      expect(step, 'no single-host step in assets/steps');
+      const outcome = await run.lab('lab-run-single', ['run', step.id.slice(0, 2), '--attendee', 'alice']);
+      expect(outcome.exitCode === 0, `lab run exited ${outcome.exitCode}; see ${rel(LOGS)}/lab-run-single.log`);
+      const sent = await run.newCommands();
+      const target = ids(run.hostsOf('alice').single);
+      expect(sent.length === 1, `${sent.length} commands sent; expected 1`);
+      expect(sent[0].DocumentName === `${WORKSHOP}-${step.id}-run`, `sent ${sent[0].DocumentName}`);
+      expect(JSON.stringify(sent[0].InstanceIds) === JSON.stringify(target), `sent to ${sent[0].InstanceIds?.join(',')}; alice's single host is ${target.join(',')}`);
+      return `${sent[0].DocumentName} -> ${target.join(',')} (alice single#1, found by tags)`;
+    },
+  };
+}
+
+/** `lab run` of the first multi-host step for alice: one command to her multi hosts, HOSTS = the output MultiHostAddresses. */
+export function labRunMulti(run: DeployLocalRun): Phase {
+  const step = run.stepOf('multi');
+  return {
+    name: `lab run ${step?.id ?? '(no multi-host step)'} --attendee alice --param TUNNEL_TYPE=vxlan`,
+    run: async () => {
+      expect(step, 'no multi-host step in assets/steps');
+      const tunnelParameter = step.parameters.some((parameter) => parameter.name === 'TUNNEL_TYPE');
+      const outcome = await run.lab('lab-run-multi', ['run', step.id.slice(0, 2), '--attendee', 'alice', ...(tunnelParameter ? ['--param', 'TUNNEL_TYPE=vxlan'] : [])]);
+      expect(outcome.exitCode === 0, `lab run exited ${outcome.exitCode}; see ${rel(LOGS)}/lab-run-multi.log`);
+      const sent = await run.newCommands();
+      const target = ids(run.hostsOf('alice').multi);
+      const addresses = run.outputsOf('alice').MultiHostAddresses;
+      expect(sent.length === 1, `${sent.length} commands sent; expected 1 (one per attendee of a multi-host step)`);
+      expect(sent[0].DocumentName === `${WORKSHOP}-${step.id}-run`, `sent ${sent[0].DocumentName}`);
+      expect(JSON.stringify([...(sent[0].InstanceIds ?? [])].sort()) === JSON.stringify([...target].sort()), `sent to ${sent[0].InstanceIds?.join(',')}; alice's multi hosts are ${target.join(',')}`);
+      const hosts = sent[0].Parameters?.[HOSTS_PARAMETER.name]?.[0];
+      expect(hosts === addresses, `HOSTS=${hosts}; the stack output MultiHostAddresses is ${addresses}`);
+      if (tunnelParameter) {
+        expect(sent[0].Parameters?.TUNNEL_TYPE?.[0] === 'vxlan', `TUNNEL_TYPE=${sent[0].Parameters?.TUNNEL_TYPE?.[0]}`);
+      }
+      return `-> ${target.length} hosts, HOSTS=${addresses} (= output MultiHostAddresses)${tunnelParameter ? ', TUNNEL_TYPE=vxlan' : ''}`;
+    },
+  };
+}
+
+/** `lab check` of the first single-host step for alice: PASS on her single host (moto runs nothing, so no output). */
+export function labCheckSingle(run: DeployLocalRun): Phase {
+  const step = run.stepOf('single');
+  return {
+    name: `lab check ${step?.id.slice(0, 2) ?? '?'} --attendee alice`,
+    run: async () => {
+      expect(step, 'no single-host step in assets/steps');
+      const outcome = await run.lab('lab-check-single', ['check', step.id.slice(0, 2), '--attendee', 'alice', '--json']);
+      const report = JSON.parse(outcome.stdout || '{}') as CheckReport;
+      const cell = report.results?.find((result) => result.attendee === 'alice' && result.step === step.id);
+      expect(cell, `no result for alice ${step.id}; see ${rel(LOGS)}/lab-check-single.log`);
+      expect(outcome.exitCode === 0 && cell.verdict === 'PASS', `lab check exited ${outcome.exitCode}, verdict ${cell.verdict}`);
+      const target = ids(run.hostsOf('alice').single);
+      expect(JSON.stringify(cell.hosts.map((host) => host.instanceId)) === JSON.stringify(target), `checked ${cell.hosts.map((host) => host.instanceId).join(',')}; alice's single host is ${target.join(',')}`);
+      const sent = await run.newCommands();
+      expect(sent.length === 1 && sent[0].DocumentName === `${WORKSHOP}-${step.id}-check`, `sent ${sent.map((command) => command.DocumentName).join(', ')}`);
+      const invocation = await required(run.clients, 'the emulator clients').ssm.send(new GetCommandInvocationCommand({ CommandId: cell.hosts[0].commandId, InstanceId: target[0] }));
+      const stdout = invocation.StandardOutputContent ?? '';
+      return `verdict ${cell.verdict} on ${target[0]}, but the output is ${stdout === '' ? 'EMPTY: no "PASS:" line, moto ran no check (Success/exit 0 is all it says)' : JSON.stringify(stdout.slice(0, 60))}`;
+    },
+  };
+}
+
+export const labCheckAll: Phase = {
+  name: 'lab check (every step, every attendee)',
+  run: async (run) => {
+    const outcome = await run.lab('lab-check-all', ['check', '--json']);
+    const report = JSON.parse(outcome.stdout || '{}') as CheckReport;
+    expect(report.results, `lab check printed no report (exit ${outcome.exitCode}); see ${rel(LOGS)}/lab-check-all.log`);
+    expect(JSON.stringify(report.attendees) === JSON.stringify(ATTENDEES) && JSON.stringify(report.steps) === JSON.stringify(run.steps.map((step) => step.id)),
+      `grid is ${report.attendees?.join(',')} x ${report.steps?.join(',')}`);
+    for (const result of report.results) {
+      const step = run.steps.find((candidate) => candidate.id === result.step);
+      expect(step, `lab check reported an unknown step ${result.step}`);
+      const target = ids(run.hostsOf(result.attendee)[step.hosts]);
+      expect(JSON.stringify(result.hosts.map((host) => host.instanceId)) === JSON.stringify(target), `${result.attendee} ${result.step} was checked on the wrong hosts`);
+      expect(result.verdict === 'PASS', `${result.attendee} ${result.step}: ${result.verdict} ${result.reason ?? ''}`);
+    }
+    const sent = await run.newCommands();
+    const expectedCommands = run.steps.reduce((sum, step) => sum + (step.hosts === 'multi' ? ATTENDEES.length : 1), 0);
+    expect(sent.length === expectedCommands, `${sent.length} SendCommand calls; expected ${expectedCommands} (single-host steps batched, one per attendee for multi-host)`);
+    expect(outcome.exitCode === 0, `lab check exited ${outcome.exitCode}`);
+    return `${report.results.length} cells PASS on the right hosts with ${sent.length} SendCommand calls (moto: exit 0, no output)`;
+  },
+};

@@ -1,0 +1,162 @@
+import { parseArgs } from 'util';
+import { DEFAULT_WORKSHOP_NAME, isValidWorkshopName, WORKSHOP_NAME_RULE } from '../../lib/contract';
+import { LabContext } from './aws/context';
+import { EXIT_CODES, LabInputError } from './errors';
+import { COMMON_OPTIONS, LabVerb, VerbInvocation } from './verb';
+import { VERBS } from './verbs';
+
+/** Every option of the lab command: its parser setting and its lines in the usage text. */
+const OPTIONS: Readonly<Record<string, { readonly type: 'string' | 'boolean'; readonly multiple?: boolean; readonly short?: string; readonly usage: string }>> = {
+  attendee: { type: 'string', usage: '  --attendee NAME        only this attendee\'s hosts' },
+  all: {
+    type: 'boolean',
+    usage: `  --all                  every attendee of the workshop (run and reset need
+                         --attendee or --all; hosts and check default to all)`,
+  },
+  workshop: { type: 'string', usage: `  --workshop NAME        workshop name (default: $CNLAB_WORKSHOP, else ${DEFAULT_WORKSHOP_NAME})` },
+  param: {
+    type: 'string',
+    multiple: true,
+    usage: `  --param NAME=VALUE     a step parameter, e.g. --param TUNNEL_TYPE=vxlan (repeatable;
+                         HOSTS is filled from the hosts' tags)`,
+  },
+  timeout: {
+    type: 'string',
+    usage: `  --timeout SECONDS      stop waiting after this long and report the hosts still
+                         running as TimedOut (default 600)`,
+  },
+  json: { type: 'boolean', usage: '  --json                 check and hosts: print JSON instead of text' },
+  fast: { type: 'boolean', usage: '  --fast                 hosts: agent status only, no readiness command' },
+  help: { type: 'boolean', short: 'h', usage: '  -h, --help             this text' },
+};
+
+export const LAB_USAGE = `Usage: npx lab <command> [options]      (in this repository's folder)
+       npm run lab -- <command> [options]
+       npx lab help                     (npx keeps --help for itself)
+
+Runs the Container Networks lab steps on attendees' lab hosts through AWS
+Systems Manager. Hosts are found by their tags (workshop, attendee,
+cnlab:topology, cnlab:host-index), step documents by theirs (cnlab:step,
+cnlab:action, cnlab:hosts). See docs/lab-command.md.
+
+Commands:
+${VERBS.map((verb) => verb.usage).join('\n')}
+
+STEP is a step number or id: 6, 06 or 06-across-hosts.
+
+Options:
+${Object.values(OPTIONS).map((option) => option.usage).join('\n')}
+
+AWS settings come from the environment as usual: AWS_REGION, AWS_PROFILE,
+AWS_ENDPOINT_URL (e.g. a local emulator), AWS_MAX_ATTEMPTS, AWS_RETRY_MODE.
+
+Exit codes: 0 all passed; 1 a host failed, timed out, was offline or not
+ready, or a check failed; 2 invalid input (nothing was sent); 3 AWS error
+(region, credentials, permissions).
+`;
+
+/** What the CLI needs from the outside world; tests pass fakes. */
+export interface LabCliEnvironment {
+  readonly createContext: (workshop: string) => LabContext;
+  readonly stdout: (text: string) => void;
+  readonly stderr: (line: string) => void;
+  readonly env: Readonly<Record<string, string | undefined>>;
+}
+
+const DEFAULT_TIMEOUT_SECONDS = 600;
+const MAX_TIMEOUT_SECONDS = 172800;
+
+/** Runs the lab command with the given arguments (without node and the script); resolves with the exit code. */
+export async function runLabCli(argv: readonly string[], environment: LabCliEnvironment): Promise<number> {
+  try {
+    return await dispatch(argv, environment);
+  } catch (error) {
+    if (error instanceof LabInputError) {
+      environment.stderr(`lab: ${error.message}`);
+      environment.stderr('Run "npx lab help" for usage.');
+      return EXIT_CODES.invalidInput;
+    }
+    const { name, message } = error as { name?: string; message?: string };
+    environment.stderr(`lab: AWS error: ${name && name !== 'Error' && !message?.startsWith(name) ? `${name}: ` : ''}${message ?? String(error)}`);
+    environment.stderr('Check AWS_REGION, AWS_PROFILE / credentials and the permissions for SSM and EC2 (docs/lab-command.md).');
+    return EXIT_CODES.awsError;
+  }
+}
+
+type ParsedValues = Record<string, string | boolean | string[] | undefined>;
+
+async function dispatch(argv: readonly string[], environment: LabCliEnvironment): Promise<number> {
+  const { values, positionals } = parseCommandLine(argv);
+  const [verbName, ...operands] = positionals;
+  if (values.help || verbName === 'help' || verbName === undefined) {
+    environment.stdout(LAB_USAGE);
+    return verbName === undefined && !values.help ? EXIT_CODES.invalidInput : EXIT_CODES.ok;
+  }
+  const verb = VERBS.find((candidate) => candidate.name === verbName);
+  if (!verb) {
+    throw new LabInputError(`Unknown command ${JSON.stringify(verbName)}; allowed: ${VERBS.map((candidate) => candidate.name).join(', ')}.`);
+  }
+  const workshop = checkInvocation(verb, values, operands, environment.env);
+  const invocation: VerbInvocation = {
+    workshop,
+    step: operands[0],
+    attendee: values.attendee as string | undefined,
+    params: (values.param as string[] | undefined) ?? [],
+    timeoutSeconds: parseTimeout(values.timeout as string | undefined),
+    flags: new Set(Object.keys(values).filter((name) => values[name] === true)),
+    context: environment.createContext(workshop),
+    stdout: environment.stdout,
+    stderr: environment.stderr,
+  };
+  return verb.run(invocation);
+}
+
+function parseCommandLine(argv: readonly string[]): { values: ParsedValues; positionals: string[] } {
+  try {
+    const options = Object.fromEntries(Object.entries(OPTIONS).map(([name, { type, multiple, short }]) =>
+      [name, { type, ...(multiple ? { multiple } : {}), ...(short ? { short } : {}) }]));
+    const parsed = parseArgs({ args: [...argv], allowPositionals: true, strict: true, options });
+    return { values: parsed.values as ParsedValues, positionals: parsed.positionals };
+  } catch (error) {
+    throw new LabInputError((error as Error).message);
+  }
+}
+
+/** Checks the options and operands against what the verb takes; returns the workshop name. Nothing is sent before this passes. */
+function checkInvocation(verb: LabVerb, values: ParsedValues, operands: readonly string[], env: LabCliEnvironment['env']): string {
+  const given = Object.keys(values).filter((name) => !(COMMON_OPTIONS as readonly string[]).includes(name));
+  const misplaced = given.filter((name) => !verb.options.includes(name));
+  if (misplaced.length > 0) {
+    throw new LabInputError(`lab ${verb.name} does not take ${misplaced.map((name) => `--${name}`).join(', ')}; it takes ${verb.options.map((name) => `--${name}`).join(', ')}, --workshop, --timeout.`);
+  }
+  const stepOperands = verb.step === 'none' ? 0 : 1;
+  if (operands.length > stepOperands) {
+    throw new LabInputError(`lab ${verb.name} takes ${stepOperands === 0 ? 'no arguments' : 'one STEP'}; unexpected: ${operands.slice(stepOperands).join(' ')}.`);
+  }
+  if (verb.step === 'required' && operands[0] === undefined) {
+    throw new LabInputError(`lab ${verb.name} needs a STEP: a step number or id such as 6, 06 or 06-across-hosts.`);
+  }
+  if (values.attendee !== undefined && values.all) {
+    throw new LabInputError('Give either --attendee NAME or --all, not both.');
+  }
+  parseTimeout(values.timeout as string | undefined);
+  const workshop = (values.workshop as string | undefined) ?? env.CNLAB_WORKSHOP ?? DEFAULT_WORKSHOP_NAME;
+  if (!isValidWorkshopName(workshop)) {
+    throw new LabInputError(`Invalid workshop name ${JSON.stringify(workshop)}: allowed is ${WORKSHOP_NAME_RULE}.`);
+  }
+  if (verb.changesHosts && values.attendee === undefined && !values.all) {
+    throw new LabInputError(`lab ${verb.name} changes hosts: say whose, with --attendee NAME or --all.`);
+  }
+  return workshop;
+}
+
+function parseTimeout(text: string | undefined): number {
+  if (text === undefined) {
+    return DEFAULT_TIMEOUT_SECONDS;
+  }
+  const seconds = Number(text);
+  if (!/^\d+$/.test(text) || seconds < 1 || seconds > MAX_TIMEOUT_SECONDS) {
+    throw new LabInputError(`Invalid --timeout ${JSON.stringify(text)}: allowed a whole number of seconds from 1 to ${MAX_TIMEOUT_SECONDS}.`);
+  }
+  return seconds;
+}

@@ -1,0 +1,197 @@
+import { HostCommandResult, STDERR_LIMIT, STDOUT_LIMIT } from './aws/command-runner';
+import { describeHost, FoundHost } from './aws/host-inventory';
+import { CheckCell, CheckGrid, HostReadiness, HostStepResult, StepActionReport } from './results';
+
+// Pure text and JSON shaping; nothing here talks to AWS.
+
+/** `[ 3/12] alice multi#2 (i-0abc) Failed: FAIL: ...`: one line per host as it finishes. */
+export function formatHostProgress(host: FoundHost, result: HostCommandResult, finished?: number, total?: number): string {
+  const counter = finished !== undefined && total !== undefined ? `[${String(finished).padStart(String(total).length)}/${total}] ` : '';
+  const detail = [result.exitCode !== undefined && result.exitCode >= 0 ? `exit ${result.exitCode}` : undefined, result.detail].filter(Boolean).join(', ');
+  return `${counter}${describeHost(host)} ${result.outcome}${detail ? ` (${detail})` : ''}`;
+}
+
+/** `... 5 of 12 hosts still running (120 s)`. */
+export function formatWaiting(waiting: number, total: number, elapsedSeconds: number): string {
+  return `... ${waiting} of ${total} hosts still running (${elapsedSeconds} s)`;
+}
+
+/** `check 03-port-publishing: 9 PASS, 1 FAIL (12 s)`: one line per step of `lab check`. */
+export function formatStepProgress(stepId: string, cells: readonly CheckCell[], elapsedSeconds: number): string {
+  const counts = countVerdicts(cells);
+  const parts = (Object.entries(counts) as Array<[string, number]>).filter(([, count]) => count > 0).map(([verdict, count]) => `${count} ${verdict}`);
+  return `check ${stepId}: ${parts.join(', ') || 'no attendees'} (${elapsedSeconds} s)`;
+}
+
+/** The `lab hosts` table. */
+export function formatHostsTable(hosts: readonly HostReadiness[]): string {
+  const rows = hosts.map(({ host, readiness, reason }) => [
+    host.attendee,
+    host.topology,
+    String(host.hostIndex),
+    host.instanceId,
+    host.privateIp ?? '-',
+    host.agentStatus,
+    readiness,
+    reason ?? '',
+  ]);
+  return formatTable(['ATTENDEE', 'TOPOLOGY', 'INDEX', 'INSTANCE', 'PRIVATE IP', 'AGENT', 'READINESS', 'DETAIL'], rows);
+}
+
+/** Each host's output, then a summary naming the hosts that failed. */
+export function formatActionReport(report: StepActionReport): string {
+  const lines: string[] = [];
+  for (const { host, result } of report.results) {
+    lines.push(`=== ${describeHost(host)} ${host.privateIp ?? ''}: ${result.outcome}${result.exitCode !== undefined && result.exitCode >= 0 ? ` (exit ${result.exitCode})` : ''}${result.commandId ? ` command ${result.commandId}` : ''}`.replace(/ +:/, ':'));
+    if (result.detail) {
+      lines.push(`(${result.detail})`);
+    }
+    if (result.stdout) {
+      lines.push(result.stdout.replace(/\n$/, ''));
+    }
+    if (result.stdoutTruncated) {
+      lines.push(`[output cut by SSM at ${STDOUT_LIMIT.toLocaleString('en')} characters; see the full log on the host or the command ${result.commandId ?? ''} in the SSM console]`);
+    }
+    if (result.stderr) {
+      lines.push('--- stderr ---', result.stderr.replace(/\n$/, ''));
+    }
+    if (result.stderrTruncated) {
+      lines.push(`[error output cut by SSM at ${STDERR_LIMIT.toLocaleString('en')} characters]`);
+    }
+  }
+  lines.push('', formatActionSummary(report));
+  return lines.join('\n');
+}
+
+/** `run 06-across-hosts: 10 of 12 hosts succeeded`, then one line per host that did not. */
+export function formatActionSummary(report: StepActionReport): string {
+  const failed = report.results.filter(({ result }) => result.outcome !== 'Success');
+  const lines = [`${report.action} ${report.stepId} (${report.documentName}): ${report.results.length - failed.length} of ${report.results.length} hosts succeeded`];
+  if (failed.length > 0) {
+    lines.push(`Failed on ${failed.length} host(s) of ${new Set(failed.map(({ host }) => host.attendee)).size} attendee(s):`);
+    for (const { host, result } of failed) {
+      lines.push(`  ${describeHost(host)}: ${result.outcome}${failureReason(result) ? ` - ${failureReason(result)}` : ''}`);
+    }
+  }
+  if (report.attendeesWithoutHosts.length > 0) {
+    lines.push(`No ${report.topology}-host topology (not run): ${report.attendeesWithoutHosts.join(', ')}`);
+  }
+  report.warnings.forEach((warning) => lines.push(`warning: ${warning}`));
+  return lines.join('\n');
+}
+
+/** Why a host's command did not succeed, in one line: its `FAIL: ...` line if it printed one. */
+export function failureReason(result: HostCommandResult): string {
+  const failLine = /^FAIL: .*$/m.exec(result.stdout) ?? /^FAIL: .*$/m.exec(result.stderr);
+  if (failLine) {
+    return failLine[0].trim();
+  }
+  if (result.outcome === 'Success') {
+    return '';
+  }
+  const lastErrorLine = result.stderr.split('\n').map((line) => line.trim()).filter(Boolean).pop();
+  const exit = result.exitCode !== undefined && result.exitCode >= 0 ? `exit code ${result.exitCode}` : undefined;
+  return [result.detail, exit, lastErrorLine].filter(Boolean).join(', ') || result.outcome;
+}
+
+/** The attendee × step grid, a legend of the step numbers, and the reason of every cell that is not PASS. */
+export function formatCheckGrid(grid: CheckGrid): string {
+  const cellOf = (attendee: string, stepId: string): CheckCell | undefined =>
+    grid.cells.find((cell) => cell.attendee === attendee && cell.stepId === stepId);
+  const header = ['ATTENDEE', ...grid.stepIds.map((stepId) => stepId.slice(0, 2))];
+  const rows = grid.attendees.map((attendee) => [attendee, ...grid.stepIds.map((stepId) => cellOf(attendee, stepId)?.verdict ?? '-')]);
+  const lines = [formatTable(header, rows)];
+  lines.push('', `steps: ${grid.stepIds.join(', ')}`);
+  const problems = grid.cells.filter((cell) => cell.verdict !== 'PASS' && cell.verdict !== 'N/A');
+  if (problems.length > 0) {
+    lines.push('', 'Not passing:');
+    const attendeeWidth = Math.max(...problems.map((cell) => cell.attendee.length));
+    const stepWidth = Math.max(...problems.map((cell) => cell.stepId.length));
+    for (const cell of problems) {
+      lines.push(`  ${cell.attendee.padEnd(attendeeWidth)}  ${cell.stepId.padEnd(stepWidth)}  ${cell.verdict.padEnd(7)}  ${cell.reason ?? ''}`.trimEnd());
+    }
+  }
+  const counts = countVerdicts(grid.cells);
+  const graded = grid.cells.length - counts['N/A'];
+  lines.push('', `${counts.PASS} of ${graded} checks passed` +
+    (problems.length > 0 ? `; attendees with failures: ${[...new Set(problems.map((cell) => cell.attendee))].join(', ')}` : '') +
+    (counts['N/A'] > 0 ? `; ${counts['N/A']} N/A (no host of that topology)` : ''));
+  grid.warnings.forEach((warning) => lines.push(`warning: ${warning}`));
+  return lines.join('\n');
+}
+
+/** The machine-readable form of a check grid (`lab check --json`); docs/lab-command.md describes it. */
+export interface CheckGridJson {
+  readonly workshop: string;
+  readonly ok: boolean;
+  readonly steps: readonly string[];
+  readonly attendees: readonly string[];
+  /** attendee → step → verdict. */
+  readonly grid: Record<string, Record<string, string>>;
+  readonly results: ReadonlyArray<{
+    readonly attendee: string;
+    readonly step: string;
+    readonly verdict: string;
+    readonly reason?: string;
+    readonly hosts: ReadonlyArray<{
+      readonly instanceId: string;
+      readonly topology: string;
+      readonly hostIndex: number;
+      readonly outcome: string;
+      readonly exitCode?: number;
+      readonly commandId?: string;
+      readonly detail?: string;
+    }>;
+  }>;
+  readonly summary: Record<string, number>;
+  readonly warnings: readonly string[];
+}
+
+/** The check grid as `lab check --json` prints it. */
+export function checkGridToJson(grid: CheckGrid): CheckGridJson {
+  const counts = countVerdicts(grid.cells);
+  const table: Record<string, Record<string, string>> = {};
+  for (const attendee of grid.attendees) {
+    table[attendee] = {};
+  }
+  for (const cell of grid.cells) {
+    table[cell.attendee][cell.stepId] = cell.verdict;
+  }
+  return {
+    workshop: grid.workshop,
+    ok: counts.FAIL + counts.OFFLINE + counts.TIMEOUT === 0,
+    steps: grid.stepIds,
+    attendees: grid.attendees,
+    grid: table,
+    results: grid.cells.map((cell) => ({
+      attendee: cell.attendee,
+      step: cell.stepId,
+      verdict: cell.verdict,
+      ...(cell.reason ? { reason: cell.reason } : {}),
+      hosts: cell.hosts.map(({ host, result }: HostStepResult) => ({
+        instanceId: host.instanceId,
+        topology: host.topology,
+        hostIndex: host.hostIndex,
+        outcome: result.outcome,
+        ...(result.exitCode !== undefined ? { exitCode: result.exitCode } : {}),
+        ...(result.commandId ? { commandId: result.commandId } : {}),
+        ...(result.detail ? { detail: result.detail } : {}),
+      })),
+    })),
+    summary: { pass: counts.PASS, fail: counts.FAIL, offline: counts.OFFLINE, timeout: counts.TIMEOUT, notApplicable: counts['N/A'] },
+    warnings: grid.warnings,
+  };
+}
+
+function countVerdicts(cells: readonly CheckCell[]): Record<'PASS' | 'FAIL' | 'OFFLINE' | 'TIMEOUT' | 'N/A', number> {
+  const counts = { 'PASS': 0, 'FAIL': 0, 'OFFLINE': 0, 'TIMEOUT': 0, 'N/A': 0 };
+  cells.forEach((cell) => { counts[cell.verdict] += 1; });
+  return counts;
+}
+
+/** Left-aligned columns separated by two spaces. */
+export function formatTable(header: readonly string[], rows: ReadonlyArray<readonly string[]>): string {
+  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)));
+  const line = (cells: readonly string[]): string => cells.map((cell, column) => cell.padEnd(widths[column])).join('  ').trimEnd();
+  return [line(header), ...rows.map(line)].join('\n');
+}

@@ -1,0 +1,132 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { LAB_HOME } from '../../lib/contract';
+import { filledUserData, TemplateHost } from './boot';
+import { Machines, RecordedSignal } from './machines';
+import { DockerVariant, machineName, VPC_PREFIX } from './variants';
+
+/** A lab host of the template, booted as a machine of one Docker variant. */
+export interface BootedMachine {
+  readonly name: string;
+  readonly address: string;
+  readonly host: TemplateHost;
+  /** What its user data signalled; undefined when it never signalled. */
+  readonly signal?: RecordedSignal;
+  /** Seconds from start to signal. */
+  readonly seconds: number;
+  /** The provisioning phases and their seconds, from provision.sh's log (`docker-engine install: 15`). */
+  readonly phases: ReadonlyArray<{ readonly phase: string; readonly seconds: number }>;
+}
+
+/** Whether a machine is ready: it signalled SUCCESS. */
+export function isReady(machine: BootedMachine): boolean {
+  return machine.signal?.status === 'SUCCESS';
+}
+
+/** What booting needs besides the machines themselves. */
+export interface FleetSettings {
+  readonly machines: Machines;
+  /** Where image archives are kept for the run. */
+  readonly workDirectory: string;
+  /** The base image archive (debian:trixie-slim) every machine finds in its Docker. */
+  readonly baseImageArchive: string;
+  /** Files to put on every machine's disk before boot, by path on the machine (e.g. a given pipework). */
+  readonly files: Readonly<Record<string, string>>;
+  readonly print: (line: string) => void;
+  readonly stop: () => boolean;
+}
+
+/** provision.sh's phase lines, `[provision] NAME: OK (N s)`, from its log. */
+export function provisionPhases(log: string): Array<{ phase: string; seconds: number }> {
+  return [...log.matchAll(/^\[provision\] (.+): OK \((\d+) s\)$/gm)].map((match) => ({ phase: match[1], seconds: Number(match[2]) }));
+}
+
+/** Boots one machine from its host's user data and waits for its signal (at most the creation policy's timeout). */
+export async function bootMachine(
+  variant: DockerVariant, host: TemplateHost, address: string, preloadImages: readonly string[], settings: FleetSettings,
+  userData = filledUserData(host),
+): Promise<BootedMachine> {
+  const name = machineName(variant, host.topology, host.hostIndex);
+  const started = Date.now();
+  await settings.machines.boot({
+    name, release: variant.release, address, userData, templateFile: host.templateFile, preloadImages, files: settings.files,
+  });
+  const signal = await settings.machines.waitForSignal(name, host.readinessTimeoutSeconds, settings.stop);
+  const seconds = (Date.now() - started) / 1000;
+  await settings.machines.keepPackages(name, variant.release);
+  const log = await settings.machines.exec(name, ['cat', '/var/log/container-networks-provision.log']);
+  const verdict = signal ? `${signal.status} (${signal.reason})` : `no signal within ${host.readinessTimeoutSeconds} s`;
+  settings.print(`[boot ${variant.id}] ${name} (${host.topology} host ${host.hostIndex}, ${address}): ${verdict} after ${seconds.toFixed(0)} s`);
+  return { name, address, host, signal, seconds, phases: provisionPhases(log.stdout) };
+}
+
+/** The lab images a ready machine built (cnlab/...), saved to an archive for its peers. */
+async function saveLabImages(machine: BootedMachine, archive: string, settings: FleetSettings): Promise<string | undefined> {
+  const listed = await settings.machines.exec(machine.name, ['docker', 'image', 'ls', '--format', '{{.Repository}}', 'cnlab/*']);
+  const images = [...new Set(listed.stdout.split('\n').map((line) => line.trim()).filter((line) => line !== ''))];
+  if (images.length === 0) return undefined;
+  await settings.machines.saveImages(machine.name, images, archive);
+  settings.print(`[boot] ${machine.name}'s lab images (${images.join(', ')}) saved for its peers`);
+  return archive;
+}
+
+/**
+ * Boots every lab host of the template as a machine of the variant: the first
+ * one alone (it installs everything and builds the lab images), then the
+ * others at once with those images already in their Docker (each still boots
+ * its own user data: packages, daemons, checks; its image build finds the
+ * images current). Returns them in template order.
+ */
+export async function bootVariant(variant: DockerVariant, hosts: readonly TemplateHost[], settings: FleetSettings): Promise<BootedMachine[]> {
+  await settings.machines.image(variant.release);
+  const address = (index: number): string => `${VPC_PREFIX}.${variant.firstAddress + index}`;
+  const first = await bootMachine(variant, hosts[0], address(0), [settings.baseImageArchive], settings);
+  if (hosts.length === 1 || settings.stop()) return [first];
+  const preload = [settings.baseImageArchive];
+  if (isReady(first)) {
+    const archive = await saveLabImages(first, path.join(settings.workDirectory, `${variant.id}-lab-images.tar`), settings);
+    if (archive) preload.push(archive);
+  }
+  const rest = await Promise.all(hosts.slice(1).map((host, index) => bootMachine(variant, host, address(index + 1), preload, settings)));
+  return [first, ...rest];
+}
+
+/**
+ * The failure path: a machine whose first component's install script is
+ * replaced by one that fails must signal FAILURE naming that phase. Returns
+ * the problem, or undefined when the signal was as expected.
+ */
+export async function proveFailureSignal(variant: DockerVariant, host: TemplateHost, settings: FleetSettings): Promise<{ problem?: string; machine: BootedMachine }> {
+  const template = JSON.parse(fs.readFileSync(host.templateFile, 'utf8')) as { Resources: Record<string, { Metadata?: Record<string, unknown> }> };
+  const broken = breakFirstComponent(template);
+  const templateFile = path.join(settings.workDirectory, 'failure-path.template.json');
+  fs.writeFileSync(templateFile, JSON.stringify(template));
+  const failing: DockerVariant = { ...variant, id: `${variant.id}f`, firstAddress: 31 };
+  const machine = await bootMachine(failing, { ...host, topology: 'failure', hostIndex: 1, templateFile }, `${VPC_PREFIX}.31`, [], settings);
+  const expected = `failed at: ${broken} install`;
+  if (machine.signal?.status !== 'FAILURE') {
+    return { problem: `the machine with a broken ${broken} component signalled ${machine.signal ? machine.signal.status : 'nothing'}, not FAILURE`, machine };
+  }
+  if (!machine.signal.reason.startsWith(expected)) {
+    return { problem: `its FAILURE reason is "${machine.signal.reason}", not "${expected}..."`, machine };
+  }
+  return { machine };
+}
+
+/** Replaces the first component's install script in the template's cfn-init files with one that fails; returns its name. */
+export function breakFirstComponent(template: { Resources: Record<string, { Metadata?: Record<string, unknown> }> }): string {
+  for (const resource of Object.values(template.Resources)) {
+    const init = resource.Metadata?.['AWS::CloudFormation::Init'] as Record<string, { files?: Record<string, { content?: unknown }> }> | undefined;
+    for (const config of Object.values(init ?? {})) {
+      const files = config.files ?? {};
+      const order = files[`${LAB_HOME}/components/order`];
+      if (typeof order?.content !== 'string') continue;
+      const first = order.content.split('\n').map((line) => line.replace(/#.*/, '').trim()).find((line) => line !== '');
+      const script = first && files[`${LAB_HOME}/components/${first}.sh`];
+      if (!first || !script) continue;
+      script.content = '#!/usr/bin/env bash\necho "this install was broken on purpose by the rehearsal" >&2\nexit 3\n';
+      return first;
+    }
+  }
+  throw new Error('No components/order in the template\'s cfn-init files: cannot break a component.');
+}

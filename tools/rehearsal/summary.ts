@@ -1,0 +1,149 @@
+import { crossStepPassed, CrossStepResult, renderCrossStep } from './cross-step';
+import { TemplateStep } from './documents';
+import { BootedMachine } from './fleet';
+import { MachineVersions } from './machines';
+import { ACTION_SEQUENCE, stepVariants } from './plan';
+import { stepFailure, stepPassed, StepResult } from './report';
+import { DockerVariant } from './variants';
+
+/** What the rehearsal did on one Docker variant. */
+export interface VariantResult {
+  readonly variant: DockerVariant;
+  /** Its machines, in template order. */
+  readonly machines: readonly BootedMachine[];
+  /** What the first machine runs (undefined when the machines did not become ready). */
+  readonly versions?: MachineVersions;
+  /** Seconds from the first machine's start until every machine had signalled. */
+  readonly bootSeconds: number;
+  /** Seconds the steps took (both lanes, side by side). */
+  readonly stepsSeconds?: number;
+  readonly steps: readonly StepResult[];
+  /** The cross-step check (steps 1-3, 5, 7 after step 4's Docker restarts), when the single-host steps ran. */
+  readonly crossStep?: CrossStepResult;
+  /** Why the steps were not rehearsed at all (a machine not ready). */
+  readonly problem?: string;
+}
+
+/** What the summary is made from. */
+export interface SummaryInput {
+  readonly results: readonly VariantResult[];
+  readonly steps: readonly TemplateStep[];
+  /** The failure-path boot, when it ran. */
+  readonly failure?: { readonly problem?: string; readonly machine: BootedMachine };
+  readonly tunnels: readonly string[];
+  readonly totalSeconds: number;
+}
+
+/**
+ * What no rehearsal machine can reach, and what stands in for it. Listed in
+ * every summary: never counted as passed.
+ */
+export const STAND_INS: readonly string[] = [
+  'aws-cfn-bootstrap download from S3 (user data step 1): cfn-init and cfn-signal are stand-ins that read the metadata from the synthesized template and record the signal',
+  'SSM agent download from S3 (user data step 2, Debian): a stand-in amazon-ssm-agent command; the rehearsal itself runs the documents as the agent would',
+  'docker pull debian:trixie-slim from Docker Hub (lab-images): the image, made here with debootstrap, is in every machine\'s Docker before boot',
+  'EC2 instance metadata: cloud-init reads the user data from a NoCloud seed',
+];
+
+function escapeCell(text: string): string {
+  return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+}
+
+function table(header: readonly string[], rows: ReadonlyArray<readonly string[]>): string[] {
+  return [`| ${header.join(' | ')} |`, `| ${header.map(() => '---').join(' | ')} |`, ...rows.map((row) => `| ${row.map(escapeCell).join(' | ')} |`)];
+}
+
+function versionsTable(results: readonly VariantResult[]): string[] {
+  return table(['variant', 'what it stands for', 'OS', 'Docker', 'containerd', 'Open vSwitch', 'iptables'], results.map((result) => [
+    result.variant.id, result.variant.description, result.versions?.os ?? '?', result.versions?.docker ?? '?',
+    result.versions?.containerd ?? '?', result.versions?.openVswitch ?? '?', result.versions?.iptables ?? '?',
+  ]));
+}
+
+function bootTable(results: readonly VariantResult[], failure: SummaryInput['failure']): string[] {
+  const machines = [...results.flatMap((result) => result.machines.map((machine) => ({ variant: result.variant.id, machine }))),
+    ...(failure ? [{ variant: 'failure path', machine: failure.machine }] : [])];
+  return table(['machine', 'variant', 'lab host', 'signal', 'boot to signal (s)', 'provisioning phases (s)'], machines.map(({ variant, machine }) => [
+    machine.name, variant, `${machine.host.topology} ${machine.host.hostIndex} (${machine.host.logicalId})`,
+    machine.signal ? `${machine.signal.status}: ${machine.signal.reason}` : 'none',
+    machine.seconds.toFixed(0),
+    machine.phases.filter((phase) => phase.seconds > 0).map((phase) => `${phase.phase} ${phase.seconds}`).join(', ') || '–',
+  ]));
+}
+
+function stepCell(result: StepResult | undefined): string {
+  if (!result) return '–';
+  const seconds = result.entries.reduce((sum, entry) => sum + entry.seconds, 0).toFixed(0);
+  const failure = stepFailure(result);
+  if (failure !== undefined) return `**FAIL** (${seconds} s): ${failure}`;
+  return `pass (${seconds} s)${result.notRehearsed.length > 0 ? `, ${result.notRehearsed.length} NOT REHEARSED` : ''}`;
+}
+
+function stepsTable(input: SummaryInput): string[] {
+  const rows = input.steps.flatMap((step) => stepVariants(step, input.tunnels).map((tunnel) => [
+    step.id, tunnel.label || '–',
+    ...input.results.map((result) => result.problem !== undefined ? `not run: ${result.problem}`
+      : stepCell(result.steps.find((candidate) => candidate.stepId === step.id && candidate.variant === tunnel.label))),
+  ]));
+  return table(['step', 'tunnel', ...input.results.map((result) => result.variant.id)], rows);
+}
+
+function actionsTable(result: VariantResult): string[] {
+  const labels = ACTION_SEQUENCE.map((entry) => entry.label);
+  return table(['step', 'tunnel', ...labels.map((label) => `${label} (s)`)], result.steps.map((step) => [
+    step.stepId, step.variant || '–',
+    ...labels.map((label) => {
+      const entry = step.entries.find((candidate) => candidate.label === label);
+      if (!entry) return '–';
+      if (entry.ok && entry.expectedFailure) return `${entry.seconds.toFixed(1)} FAIL (expected)`;
+      return entry.ok ? entry.seconds.toFixed(1) : `**${entry.seconds.toFixed(1)} FAIL**`;
+    }),
+  ]));
+}
+
+function notRehearsedLines(results: readonly VariantResult[]): string[] {
+  const lines = ['NOT REHEARSED (never counted as passed):', ...STAND_INS.map((line) => `- ${line}`)];
+  const printed = new Map<string, Set<string>>();
+  for (const result of results) {
+    for (const step of result.steps) {
+      for (const line of step.notRehearsed) {
+        const key = line.replace(/^NOT REHEARSED:\s*/, '');
+        printed.set(key, new Set([...(printed.get(key) ?? []), `${step.stepId}${step.variant ? ` ${step.variant}` : ''}`]));
+      }
+    }
+  }
+  for (const [line, where] of printed) lines.push(`- \`${line}\` (printed by ${[...where].join(', ')})`);
+  return lines;
+}
+
+/** Whether everything the input holds passed: every variant's machines ready and every step variant passed, the failure path as expected. */
+export function rehearsalPassed(input: SummaryInput): boolean {
+  const expected = input.steps.reduce((count, step) => count + stepVariants(step, input.tunnels).length, 0);
+  return input.results.length > 0
+    && input.results.every((result) => result.problem === undefined && result.steps.length === expected && result.steps.every(stepPassed)
+      && (result.crossStep === undefined || result.crossStep.skipped !== undefined || crossStepPassed(result.crossStep)))
+    && (input.failure === undefined || input.failure.problem === undefined);
+}
+
+/** The markdown summary of a rehearsal, and whether it passed. */
+export function renderRehearsalSummary(input: SummaryInput): { text: string; passed: boolean } {
+  const passed = rehearsalPassed(input);
+  const lines = ['## Machines', '', ...versionsTable(input.results), '', ...bootTable(input.results, input.failure), ''];
+  if (input.failure) {
+    lines.push(input.failure.problem === undefined
+      ? `Failure path: ${input.failure.machine.name}, booted with its first component broken on purpose, signalled ${input.failure.machine.signal?.status} "${input.failure.machine.signal?.reason}", as expected.`
+      : `Failure path: **FAIL**: ${input.failure.problem}.`, '');
+  }
+  lines.push('## Steps', '', ...stepsTable(input), '');
+  for (const result of input.results.filter((candidate) => candidate.steps.length > 0)) {
+    lines.push(`### ${result.variant.id}: seconds per action`, '', ...actionsTable(result), '');
+    if (result.crossStep) {
+      lines.push(renderCrossStep(result.crossStep).replace(/^\n## Cross-step check:/, `### ${result.variant.id}: cross-step check:`));
+    }
+  }
+  lines.push(...notRehearsedLines(input.results), '');
+  const times = input.results.map((result) => `${result.variant.id}: boot ${result.bootSeconds.toFixed(0)} s, steps ${(result.stepsSeconds ?? 0).toFixed(0)} s`);
+  lines.push(`Time: ${times.join('; ')}; whole rehearsal ${input.totalSeconds.toFixed(0)} s.`, '');
+  lines.push(passed ? 'REHEARSAL PASSED' : 'REHEARSAL FAILED');
+  return { text: `${lines.join('\n')}\n`, passed };
+}
