@@ -1,18 +1,15 @@
 #!/usr/bin/env bash
-# lab-images check: every images/<name>/ folder has its image cnlab/<name>, and a lab image starts.
+# lab-images check: every lab image this host builds is there, and a lab image starts.
 set -euo pipefail
 # shellcheck source=assets/lib/lab.sh
 . "${CNLAB_HOME:-/opt/container-networks}/lib/lab.sh"
 
-names=()
+mapfile -t names < <(wanted_lab_images)
 missing=()
-for dir in "$CNLAB_HOME"/images/*/; do
-  [ -f "$dir/Dockerfile" ] || continue
-  name=$(basename "$dir")
-  names+=("$name")
+for name in "${names[@]}"; do
   docker image inspect "$(lab_image "$name")" >/dev/null 2>&1 || missing+=("$(lab_image "$name")")
 done
-[ "${#names[@]}" -gt 0 ] || fail "no image folders under $CNLAB_HOME/images; were the lab files written (cfn-init)?"
+[ "${#names[@]}" -gt 0 ] || fail "no lab images to check: no image folders under $CNLAB_HOME/images; were the lab files written (cfn-init)?"
 [ "${#missing[@]}" -eq 0 ] ||
   fail "missing images: ${missing[*]}; run ${CNLAB_HOME}/components/lab-images.sh and read /var/log/container-networks/images/*.log"
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# lab-images: build every lab image cnlab/<name> from images/<name>/ on the base debian:trixie-slim.
+# lab-images: build this host's lab images cnlab/<name> from images/<name>/ on the base debian:trixie-slim.
 set -euo pipefail
 # shellcheck source=assets/lib/lab.sh
 . "${CNLAB_HOME:-/opt/container-networks}/lib/lab.sh"
@@ -26,9 +26,14 @@ fi
 
 mkdir -p "$LOG_DIR"
 built=0
-for dir in "$CNLAB_HOME"/images/*/; do
-  [ -f "$dir/Dockerfile" ] || continue
-  name=$(basename "$dir")
+mapfile -t names < <(wanted_lab_images)
+say "this host's steps use: ${names[*]:-no lab image}"
+for name in "${names[@]}"; do
+  dir=$CNLAB_HOME/images/$name
+  if [ ! -f "$dir/Dockerfile" ]; then
+    echo "there is no build context $dir/Dockerfile for the lab image $name" >&2
+    exit 1
+  fi
   image=$(lab_image "$name")
   log=$LOG_DIR/$name.log
   start=$SECONDS

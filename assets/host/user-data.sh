@@ -16,6 +16,7 @@ INIT_RESOURCE='@@INIT_RESOURCE@@' # the resource whose metadata holds the lab fi
 REGION='@@REGION@@'
 CONFIGSETS='@@CONFIGSETS@@'       # the cfn-init config set holding the files
 HOST_OS='@@HOST_OS@@'             # debian-13 | ubuntu-24.04
+LAB_IMAGES='@@LAB_IMAGES@@'       # the lab images this host's steps use
 
 LOG=/var/log/container-networks-provision.log
 CFN_BOOTSTRAP_URL=https://s3.amazonaws.com/cloudformation-examples/aws-cfn-bootstrap-py3-latest.tar.gz
@@ -94,6 +95,9 @@ step "cfn-init: write the lab files from $INIT_RESOURCE's metadata"
   give_up "cfn-init (see /var/log/cfn-init.log)"
 
 step "provision.sh: install and check the host software"
+# The lab-images component builds (and checks) the images listed here.
+mkdir -p /var/lib/container-networks
+printf '%s\n' "$LAB_IMAGES" >/var/lib/container-networks/lab-images
 if ! bash "$CNLAB_HOME/provision.sh"; then
   give_up "$(cat "$CNLAB_FAILED_STEP_FILE" 2>/dev/null || echo provision)"
 fi

@@ -247,6 +247,21 @@ remove_netns_links() {
   done
 }
 
+# wanted_lab_images: the names of the lab images this host builds, one a
+# line: those its user data listed in /var/lib/container-networks/lab-images
+# (the images of the steps of its topology), else every folder under images/.
+wanted_lab_images() {
+  local list=/var/lib/container-networks/lab-images dir
+  if [ -s "$list" ] && [ -n "$(tr -d '[:space:]' <"$list")" ]; then
+    tr -s '[:space:]' '\n' <"$list" | sed '/^$/d'
+    return 0
+  fi
+  for dir in "$CNLAB_HOME"/images/*/; do
+    [ -f "$dir/Dockerfile" ] && basename "$dir"
+  done
+  return 0
+}
+
 # remove_containers NAME...: remove containers if they exist (quietly).
 remove_containers() {
   local name

@@ -16,8 +16,8 @@ export interface WorkshopConfig {
   readonly sshCidr?: string;
   /** Whether sshCidr may be 0.0.0.0/0 (context allowSshFromAnywhere=true). */
   readonly allowSshFromAnywhere: boolean;
-  /** EC2 instance type of the lab hosts. */
-  readonly instanceType: ec2.InstanceType;
+  /** EC2 instance type of every lab host, or undefined for each topology's measured default (t3.small single, t3.micro multi). */
+  readonly instanceType?: ec2.InstanceType;
   /** Operating system of the lab hosts. */
   readonly hostOs: HostOs;
   /** A fixed AMI id to boot instead of the OS's public AMI parameter (pinned image, or a local AWS emulator's), if given. */
@@ -40,7 +40,6 @@ export interface WorkshopConfig {
 export const CONFIG_DEFAULTS = {
   workshopName: DEFAULT_WORKSHOP_NAME,
   attendees: 'attendee1',
-  instanceType: 't3.large',
   hostOs: DEFAULT_HOST_OS,
   multiHostCount: TOPOLOGIES.multi.defaultHosts,
   topologies: 'single,multi',
@@ -146,8 +145,8 @@ export function parseWorkshopConfig(context: Record<string, unknown>): WorkshopC
   const attendees = readAttendees(reader);
   const allowSshFromAnywhere = reader.flag('allowSshFromAnywhere');
   const sshCidr = readSshCidr(reader, allowSshFromAnywhere);
-  const instanceTypeText = reader.text('instanceType') ?? CONFIG_DEFAULTS.instanceType;
-  if (!INSTANCE_TYPE_PATTERN.test(instanceTypeText)) {
+  const instanceTypeText = reader.text('instanceType');
+  if (instanceTypeText !== undefined && !INSTANCE_TYPE_PATTERN.test(instanceTypeText)) {
     reader.invalid('instanceType', instanceTypeText, 'an EC2 instance type written family.size, e.g. t3.large');
   }
   const hostOs = (reader.text('hostOs') ?? CONFIG_DEFAULTS.hostOs) as HostOs;
@@ -163,7 +162,7 @@ export function parseWorkshopConfig(context: Record<string, unknown>): WorkshopC
     attendees,
     sshCidr,
     allowSshFromAnywhere,
-    instanceType: new ec2.InstanceType(instanceTypeText),
+    instanceType: instanceTypeText ? new ec2.InstanceType(instanceTypeText) : undefined,
     hostOs,
     amiId: amiId === '' ? undefined : amiId,
     multiHostCount: reader.wholeNumber('multiHostCount', CONFIG_DEFAULTS.multiHostCount, (count) => hostCountProblem('multi', count)),

@@ -3,11 +3,14 @@ import { Aws, Duration, Lazy, Resource, Stack, Token, Validations } from 'aws-cd
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { TopologyKind } from '../contract';
+import { DEFAULT_ROOT_VOLUME_GIB } from '../cost/prices';
 import { assetPath } from '../private/assets';
 import { LabStepDefinition } from '../steps/lab-step-definition';
 import { HostComponent } from './host-component';
 import { DEFAULT_HOST_OS, HOST_OS_FACTS, HostOs, HostOsFacts, hostOsProblem } from './host-os';
 import { collectHostFiles, HostFile, HostFileSources, LAB_CONFIG_SET, renderInitMetadata } from './private/host-files';
+import { labImagesOf } from './private/lab-images';
 import { LabHostFiles } from './private/lab-host-files';
 import { fillPlaceholders, LONGEST_PLACEHOLDER_VALUES, placeholdersIn, USER_DATA_LIMIT } from './private/user-data';
 
@@ -38,7 +41,7 @@ export interface LabHostProps {
   readonly rootDeviceName?: string;
   /**
    * EC2 instance type.
-   * @default t3.large
+   * @default t3.small
    */
   readonly instanceType?: ec2.InstanceType;
   /**
@@ -52,8 +55,8 @@ export interface LabHostProps {
    */
   readonly securityGroup?: ec2.ISecurityGroup;
   /**
-   * Size of the encrypted gp3 root volume, in GiB.
-   * @default 30
+   * Size of the encrypted gp3 root volume, in GiB (at least the AMI's 8 GiB).
+   * @default 8 (the rehearsal measured about 2.1 GiB written by provisioning and the labs on the single host)
    */
   readonly rootVolumeGiB?: number;
   /**
@@ -77,21 +80,28 @@ export interface LabHostProps {
    */
   readonly imagesDirectory?: string;
   /**
+   * The kind of topology the host belongs to. The host then builds only the
+   * lab images that the steps of that topology declare (step.json `images`);
+   * the topology constructs set it.
+   * @default - none: the host builds every lab image
+   */
+  readonly topology?: TopologyKind;
+  /**
    * User data template with @@STACK_NAME@@, @@LOGICAL_ID@@, @@INIT_RESOURCE@@, @@REGION@@,
-   * @@CONFIGSETS@@ and @@HOST_OS@@ placeholders (see assets/host/user-data.sh).
+   * @@CONFIGSETS@@, @@HOST_OS@@ and @@LAB_IMAGES@@ placeholders (see assets/host/user-data.sh).
    * @default - the package's assets/host/user-data.sh
    */
   readonly userDataFile?: string;
 }
 
 /**
- * Default instance type: t3.large (2 vCPU, 8 GiB). Image builds (apt inside
- * Docker builds), Docker plus Open vSwitch, and Suricata sniffing a bridge
- * need the memory; t3.medium (4 GiB) swaps during Suricata's start. About
- * USD 0.0832 per hour on demand in us-east-1 (plus USD 0.005 for the public
- * IPv4 address): an attendee with 3 hosts for a 3-hour session costs ~USD 0.80.
+ * Default instance type of a lab host: t3.small (2 vCPU, 2 GiB). The
+ * rehearsal measures the hosts' peak working set (README, "Cost"): about 0.7
+ * GiB on the single host, which builds all six lab images and runs Suricata,
+ * so 2 GiB leaves more than the 30 % headroom the sizes keep. The topologies
+ * choose per role (LAB_TOPOLOGY_TYPES).
  */
-export const DEFAULT_INSTANCE_TYPE = 't3.large';
+export const DEFAULT_INSTANCE_TYPE = 't3.small';
 
 /** Files already read for hosts of a stack, by their sources: the hosts of one stack read and validate them once. */
 const filesByStack = new WeakMap<Stack, Map<string, HostFile[]>>();
@@ -108,8 +118,22 @@ function hostFilesOf(stack: Stack, sources: Omit<HostFileSources, 'steps'> & { r
   return files;
 }
 
+/** The files of a host (shared by the hosts of a stack) and the lab images it builds. */
+function readHostFiles(stack: Stack, props: LabHostProps, components: readonly HostComponent[]): { files: HostFile[]; labImages: readonly string[] } {
+  const imagesDirectory = props.imagesDirectory ?? assetPath('images');
+  const stepsDirectory = props.stepsDirectory ?? LabStepDefinition.builtInDirectory();
+  const files = hostFilesOf(stack, {
+    components,
+    helpersFile: assetPath('lib', 'lab.sh'),
+    provisionFile: assetPath('host', 'provision.sh'),
+    imagesDirectory,
+    stepsDirectory,
+  });
+  return { files, labImages: labImagesOf(imagesDirectory, stepsDirectory, props.topology) };
+}
+
 /** Smallest and largest root volume; the images and Docker's build cache need ~12 GiB. */
-const ROOT_VOLUME_RANGE = { min: 16, max: 500 } as const;
+const ROOT_VOLUME_RANGE = { min: DEFAULT_ROOT_VOLUME_GIB, max: 500 } as const;
 
 /**
  * An EC2 instance ready for the labs: Docker, Open vSwitch, Pipework and the
@@ -157,24 +181,28 @@ export class LabHost extends Resource implements ec2.IInstance {
   public readonly componentNames: readonly string[];
   /** Bytes of the user data with the deploy-time values at their longest. */
   public readonly userDataBytes: number;
+  /** The lab images the host builds (names of image folders), sorted. */
+  public readonly labImages: readonly string[];
+  /** The EC2 instance type, e.g. `t3.small`. */
+  public readonly instanceTypeName: string;
+  /** Size of the root volume, GiB. */
+  public readonly rootVolumeGiB: number;
 
   constructor(scope: Construct, id: string, props: LabHostProps) {
     super(scope, id);
     // --- validate everything before creating anything
     const settings = validateLabHostProps(this.node.path, props);
     const { hostOs, components } = settings;
-    const files = hostFilesOf(Stack.of(this), {
-      components,
-      helpersFile: assetPath('lib', 'lab.sh'),
-      provisionFile: assetPath('host', 'provision.sh'),
-      imagesDirectory: props.imagesDirectory ?? assetPath('images'),
-      stepsDirectory: props.stepsDirectory ?? LabStepDefinition.builtInDirectory(),
-    });
-    const userDataTemplate = readUserDataTemplate(this.node.path, props.userDataFile, hostOs);
+    const { files, labImages } = readHostFiles(Stack.of(this), props, components);
+    this.labImages = labImages;
+    const userDataTemplate = readUserDataTemplate(this.node.path, props.userDataFile, hostOs, this.labImages);
     this.userDataBytes = userDataTemplate.longestBytes;
 
     // --- the instance
     const stack = Stack.of(this);
+    const instanceType = props.instanceType ?? new ec2.InstanceType(DEFAULT_INSTANCE_TYPE);
+    this.instanceTypeName = instanceType.toString();
+    this.rootVolumeGiB = settings.rootVolumeGiB;
     const role = this.createRole();
     const securityGroup = props.securityGroup ?? new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc: props.vpc,
@@ -197,7 +225,7 @@ export class LabHost extends Resource implements ec2.IInstance {
     this.instance = new ec2.Instance(this, 'Resource', {
       vpc: props.vpc,
       vpcSubnets: props.vpcSubnets ?? { subnetType: ec2.SubnetType.PUBLIC },
-      instanceType: props.instanceType ?? new ec2.InstanceType(DEFAULT_INSTANCE_TYPE),
+      instanceType,
       // Resolved at launch, not through a template parameter: a parameter is re-read on every stack
       // update, so a new vendor AMI would replace every host on an unrelated redeploy.
       machineImage: props.machineImage ?? ec2.MachineImage.resolveSsmParameterAtLaunch(settings.facts.amiParameter, { os: ec2.OperatingSystemType.LINUX }),
@@ -328,7 +356,7 @@ function validateLabHostProps(where: string, props: LabHostProps): LabHostSettin
     throw new Error(`LabHost ${where}: 'hostOs' is ${hostOsError}.`);
   }
   const facts = HOST_OS_FACTS[hostOs];
-  const rootVolumeGiB = props.rootVolumeGiB ?? 30;
+  const rootVolumeGiB = props.rootVolumeGiB ?? DEFAULT_ROOT_VOLUME_GIB;
   if (!Number.isInteger(rootVolumeGiB) || rootVolumeGiB < ROOT_VOLUME_RANGE.min || rootVolumeGiB > ROOT_VOLUME_RANGE.max) {
     throw new Error(`LabHost ${where}: 'rootVolumeGiB' is ${rootVolumeGiB}; allowed: a whole number from ${ROOT_VOLUME_RANGE.min} to ${ROOT_VOLUME_RANGE.max}.`);
   }
@@ -357,13 +385,13 @@ function rootVolume(settings: LabHostSettings): ec2.BlockDevice {
 }
 
 /** The user data template, whether it takes the shared files resource, and its size with the longest deploy-time values. */
-function readUserDataTemplate(where: string, userDataFileProp: string | undefined, hostOs: HostOs) {
+function readUserDataTemplate(where: string, userDataFileProp: string | undefined, hostOs: HostOs, labImages: readonly string[]) {
   const userDataFile = userDataFileProp ?? assetPath('host', 'user-data.sh');
   if (!fs.existsSync(userDataFile)) {
     throw new Error(`LabHost ${where}: the user data template ${userDataFile} is missing.`);
   }
   const text = fs.readFileSync(userDataFile, 'utf8');
-  const fixedValues = { CONFIGSETS: LAB_CONFIG_SET, HOST_OS: hostOs };
+  const fixedValues = { CONFIGSETS: LAB_CONFIG_SET, HOST_OS: hostOs, LAB_IMAGES: labImages.join(' ') };
   const longestBytes = Buffer.byteLength(fillPlaceholders(text, { ...LONGEST_PLACEHOLDER_VALUES, ...fixedValues }), 'utf8');
   if (longestBytes > USER_DATA_LIMIT) {
     throw new Error(`LabHost ${where}: the user data is ${longestBytes} bytes with the longest stack name, logical id and region; EC2 allows ${USER_DATA_LIMIT}. Shorten ${userDataFile}.`);

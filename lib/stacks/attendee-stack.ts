@@ -2,14 +2,14 @@ import { CfnOutput, Fn, Stack, StackProps, Tags, Validations } from 'aws-cdk-lib
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { attendeeHourUsd, DEFAULT_ROOT_VOLUME_GIB, formatUsd, PRICES_CHECKED, PRICES_REGION, stoppedHostHourUsd } from '../cost/prices';
+import { formatUsd, hostHourUsd, PRICES_CHECKED, PRICES_REGION, stoppedHostHourUsd } from '../cost/prices';
 import {
   ATTENDEE_NAME_RULE, DEFAULT_WORKSHOP_NAME, hostCountProblem, ipv4CidrProblem, isTopologyKind, isValidAttendeeName, isValidWorkshopName,
   LAB_TAGS, takesHostsParameter, TOPOLOGIES, TopologyKind, TOPOLOGY_KINDS, WORKSHOP_NAME_RULE,
 } from '../contract';
 import { atExpressionTime, ExpiryAction, EXPIRY_ACTIONS, LabExpiry } from '../expiry/lab-expiry';
 import { HostComponent } from '../host/host-component';
-import { DEFAULT_INSTANCE_TYPE, LabHost, LabHostProps } from '../host/lab-host';
+import { LabHost, LabHostProps } from '../host/lab-host';
 import { HostOs } from '../host/host-os';
 import { ILabTopology } from '../topology/lab-topology';
 import { LAB_TOPOLOGY_TYPES } from '../topology/topology-types';
@@ -37,8 +37,8 @@ export interface AttendeeStackProps extends StackProps {
    */
   readonly allowSshFromAnywhere?: boolean;
   /**
-   * EC2 instance type of the hosts.
-   * @default t3.large
+   * EC2 instance type of every host.
+   * @default - per topology kind, from the sizes the rehearsal measures: t3.small for the single host, t3.micro for multi-host hosts
    */
   readonly instanceType?: ec2.InstanceType;
   /**
@@ -150,7 +150,7 @@ export class AttendeeStack extends Stack {
       }
       addHostOutputs(this, host, { publicIp: true, ssh: props.sshCidr !== undefined });
     }
-    this.addCostOutput(props.instanceType);
+    this.addCostOutput();
     if (props.expiry) {
       this.addExpiry(props.expiry);
     }
@@ -166,7 +166,6 @@ export class AttendeeStack extends Stack {
   private createTopologies(props: AttendeeStackProps): Partial<Record<TopologyKind, ILabTopology>> {
     const hostProps: LabHostProps = {
       vpc: props.vpc,
-      instanceType: props.instanceType,
       hostOs: props.hostOs,
       machineImage: props.machineImage,
       components: props.components,
@@ -178,7 +177,8 @@ export class AttendeeStack extends Stack {
     const topologies: Partial<Record<TopologyKind, ILabTopology>> = {};
     for (const kind of TOPOLOGY_KINDS.filter((candidate) => wanted.includes(candidate))) {
       const type = LAB_TOPOLOGY_TYPES[kind];
-      const topology = type.create(this, type.id, hostProps, props.hostCounts?.[kind] ?? TOPOLOGIES[kind].defaultHosts);
+      const instanceType = props.instanceType ?? new ec2.InstanceType(type.defaultInstanceType);
+      const topology = type.create(this, type.id, { ...hostProps, instanceType }, props.hostCounts?.[kind] ?? TOPOLOGIES[kind].defaultHosts);
       tagTopologyHosts(topology);
       if (takesHostsParameter(kind) && type.addressesDescription) {
         new CfnOutput(this, `${type.id}Addresses`, {
@@ -192,15 +192,17 @@ export class AttendeeStack extends Stack {
   }
 
   /** What the attendee's hosts cost per hour, running and stopped. */
-  private addCostOutput(instanceTypeProp: ec2.InstanceType | undefined): void {
+  private addCostOutput(): void {
     const hosts = this.hosts;
-    const instanceType = (instanceTypeProp ?? new ec2.InstanceType(DEFAULT_INSTANCE_TYPE)).toString();
-    const perHour = attendeeHourUsd(instanceType, hosts.length);
+    const running = hosts.map((host) => hostHourUsd(host.instanceTypeName, host.rootVolumeGiB));
+    const unpriced = [...new Set(hosts.filter((_host, index) => running[index] === undefined).map((host) => host.instanceTypeName))];
+    const kinds = [...new Set(hosts.map((host) => `${host.instanceTypeName} with ${host.rootVolumeGiB} GiB`))]
+      .map((kind) => `${hosts.filter((host) => `${host.instanceTypeName} with ${host.rootVolumeGiB} GiB` === kind).length} x ${kind}`);
     new CfnOutput(this, 'CostPerHour', {
-      description: `What this attendee's ${hosts.length} running host(s) cost per hour: ${instanceType} on demand + ${DEFAULT_ROOT_VOLUME_GIB} GiB gp3 + public IPv4 each (${PRICES_REGION} list prices of ${PRICES_CHECKED}, lib/cost/prices.ts)`,
-      value: perHour === undefined
-        ? `unknown: ${instanceType} is not in lib/cost/prices.ts`
-        : `${formatUsd(perHour)} per hour running, ${formatUsd(stoppedHostHourUsd() * hosts.length)} per hour stopped`,
+      description: `What this attendee's ${hosts.length} running host(s) cost per hour: ${kinds.join(', ')} gp3, on demand, public IPv4 each (${PRICES_REGION} list prices of ${PRICES_CHECKED}, lib/cost/prices.ts)`,
+      value: unpriced.length > 0
+        ? `unknown: ${unpriced.join(', ')} not in lib/cost/prices.ts`
+        : `${formatUsd(running.reduce((sum: number, cost) => sum + (cost ?? 0), 0))} per hour running, ${formatUsd(hosts.reduce((sum, host) => sum + stoppedHostHourUsd(host.rootVolumeGiB), 0))} per hour stopped`,
     });
   }
 

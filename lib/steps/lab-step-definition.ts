@@ -14,7 +14,10 @@ export const STEP_FILES = ['guide.md', 'run.sh', 'check.sh', 'reset.sh', 'step.j
 const SAFE_DEFAULT = /^[A-Za-z0-9.,:/_-]*$/;
 
 /** The keys step.json may have. */
-const STEP_JSON_KEYS = ['title', 'hosts', 'parameters'];
+const STEP_JSON_KEYS = ['title', 'hosts', 'parameters', 'images'];
+
+/** Names of lab images (folders of the images directory, built as cnlab/<name>). */
+const IMAGE_NAME = /^[a-z0-9][a-z0-9._-]{0,62}$/;
 
 /** The keys a parameter in step.json may have. */
 const PARAMETER_KEYS = ['name', 'description', 'default', 'allowedPattern'];
@@ -68,6 +71,12 @@ export class LabStepDefinition {
   public readonly summary: string;
   /** Script text per action. */
   public readonly scripts: Readonly<Record<StepAction, string>>;
+  /**
+   * The lab images the step's scripts use (step.json `images`), so that a host
+   * builds only the images of its steps; undefined when step.json does not
+   * say, and then a host of its topology builds every image.
+   */
+  public readonly images?: readonly string[];
 
   private constructor(folder: string) {
     this.folder = folder;
@@ -90,6 +99,7 @@ export class LabStepDefinition {
       problems.push(`step.json 'hosts' is ${JSON.stringify(spec.hosts)}; allowed: ${TOPOLOGY_KINDS.map((kind) => JSON.stringify(kind)).join(' or ')}`);
     }
     const declared = readParameters(spec.parameters, problems);
+    const images = readImages(spec.images, problems);
     const parameters = hosts && takesHostsParameter(hosts) ? [HOSTS_PARAMETER, ...declared] : declared;
     const summary = readGuideSummary(folder, this.id, what, problems);
     const scripts = Object.fromEntries(STEP_ACTIONS.map((action) => [action, readRequiredFile(folder, `${action}.sh`, what)])) as Record<StepAction, string>;
@@ -108,7 +118,18 @@ export class LabStepDefinition {
     this.parameters = parameters;
     this.summary = summary;
     this.scripts = scripts;
+    this.images = images;
   }
+}
+
+/** step.json's `images`: a list of image names, or undefined; problems are added to the list. */
+function readImages(raw: unknown, problems: string[]): string[] | undefined {
+  if (raw === undefined) return undefined;
+  if (!Array.isArray(raw) || raw.some((name) => typeof name !== 'string' || !IMAGE_NAME.test(name))) {
+    problems.push(`step.json 'images' must be a list of lab image names (folders of the images directory, e.g. ["hello", "client"]); got ${JSON.stringify(raw).slice(0, 80)}`);
+    return undefined;
+  }
+  return [...new Set(raw as string[])].sort();
 }
 
 /** step.json as an object with known keys and a title; problems are added to the list. */

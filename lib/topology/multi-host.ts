@@ -7,7 +7,7 @@ import { ILabTopology } from './lab-topology';
 import { openPeerPorts, PeerPort } from './private/peer-ports';
 
 /** Properties of a {@link MultiHostTopology}. */
-export interface MultiHostTopologyProps extends Omit<LabHostProps, 'vpcSubnets'> {
+export interface MultiHostTopologyProps extends Omit<LabHostProps, 'vpcSubnets' | 'topology'> {
   /**
    * Number of hosts.
    * @default 2
@@ -72,7 +72,7 @@ export class MultiHostTopology extends Construct implements ILabTopology {
     const { hostCount: _hostCount, vpcSubnets: _vpcSubnets, ...hostProps } = props;
     const hosts: LabHost[] = [];
     for (let index = 1; index <= hostCount; index++) {
-      hosts.push(new LabHost(this, `Host${index}`, { ...hostProps, vpcSubnets: { subnets: [subnet] } }));
+      hosts.push(new LabHost(this, `Host${index}`, { ...hostProps, topology: this.kind, vpcSubnets: { subnets: [subnet] } }));
     }
 
     this.tunnelSecurityGroup = new ec2.SecurityGroup(this, 'TunnelSecurityGroup', {

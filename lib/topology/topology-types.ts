@@ -13,6 +13,12 @@ export interface LabTopologyType {
   readonly conditionLabel: string;
   /** Description of the output listing the hosts' addresses, for a topology whose steps receive HOSTS. */
   readonly addressesDescription?: string;
+  /**
+   * Instance type of the kind's hosts when the organiser names none: the
+   * smallest t3 that keeps 30 % memory headroom above the peak working set
+   * the rehearsal measures on such a host (README, "Cost").
+   */
+  readonly defaultInstanceType: string;
   /** Makes the topology with the given number of hosts (within the kind's range). */
   create(scope: Construct, id: string, props: LabHostProps, hostCount: number): ILabTopology;
 }
@@ -26,11 +32,15 @@ export const LAB_TOPOLOGY_TYPES: Readonly<Record<TopologyKind, LabTopologyType>>
   single: {
     id: 'SingleHost',
     conditionLabel: 'Single',
+    // Builds all six lab images and runs Suricata: peak about 0.7 GiB measured, 2 GiB.
+    defaultInstanceType: 't3.small',
     create: (scope, id, props) => new SingleHostTopology(scope, id, props),
   },
   multi: {
     id: 'MultiHost',
     conditionLabel: 'Multi',
+    // Builds the client and hello images and runs step 6: peak about 0.36 GiB measured, 1 GiB.
+    defaultInstanceType: 't3.micro',
     addressesDescription: 'Private IPv4 addresses of the multi-host topology, in host order: the HOSTS parameter of step 6',
     create: (scope, id, props, hostCount) => new MultiHostTopology(scope, id, { ...props, hostCount }),
   },

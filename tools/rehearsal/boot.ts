@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { LAB_TAGS } from '../../lib/contract';
+import { LAB_TAGS, TOPOLOGY_KINDS } from '../../lib/contract';
 import { readTemplateResources, tagValue } from './documents';
 
 /**
@@ -60,7 +60,7 @@ export function stackNameOf(templateFile: string): string {
   return path.basename(templateFile).replace(/\.template\.json$/, '');
 }
 
-/** The lab hosts of the given templates: instances with the cnlab:topology and cnlab:host-index tags, in topology and index order. */
+/** The lab hosts of the given templates: instances with the cnlab:topology and cnlab:host-index tags, in the contract's topology order, then by index. */
 export function templateHosts(templateFiles: readonly string[]): TemplateHost[] {
   const hosts: TemplateHost[] = [];
   for (const templateFile of templateFiles) {
@@ -80,7 +80,13 @@ export function templateHosts(templateFiles: readonly string[]): TemplateHost[] 
       });
     }
   }
-  return hosts.sort((a, b) => a.templateFile.localeCompare(b.templateFile) || a.topology.localeCompare(b.topology) || a.hostIndex - b.hostIndex);
+  // In the contract's topology order: the single host (which builds every lab image) first.
+  const rank = (topology: string): number => {
+    const index = (TOPOLOGY_KINDS as readonly string[]).indexOf(topology);
+    return index < 0 ? TOPOLOGY_KINDS.length : index;
+  };
+  return hosts.sort((a, b) => a.templateFile.localeCompare(b.templateFile) || rank(a.topology) - rank(b.topology)
+    || a.topology.localeCompare(b.topology) || a.hostIndex - b.hostIndex);
 }
 
 /** The values of the pseudo parameters a lab host's user data may refer to. */

@@ -3,6 +3,7 @@ import * as path from 'path';
 import { LAB_HOME } from '../../lib/contract';
 import { filledUserData, TemplateHost } from './boot';
 import { Machines, RecordedSignal } from './machines';
+import { UsageSampler } from './usage';
 import { DockerVariant, machineName, VPC_PREFIX } from './variants';
 
 /** A lab host of the template, booted as a machine of one Docker variant. */
@@ -34,6 +35,8 @@ export interface FleetSettings {
   readonly files: Readonly<Record<string, string>>;
   readonly print: (line: string) => void;
   readonly stop: () => boolean;
+  /** Samples the machines' memory (phase `boot` until they signal). */
+  readonly usage: UsageSampler;
 }
 
 /** provision.sh's phase lines, `[provision] NAME: OK (N s)`, from its log. */
@@ -51,8 +54,10 @@ export async function bootMachine(
   await settings.machines.boot({
     name, release: variant.release, address, userData, templateFile: host.templateFile, preloadImages, files: settings.files,
   });
+  await settings.usage.watch(name, settings.machines.containerOf(name), 'boot');
   const signal = await settings.machines.waitForSignal(name, host.readinessTimeoutSeconds, settings.stop);
   const seconds = (Date.now() - started) / 1000;
+  settings.usage.setPhase([name], 'ready');
   await settings.machines.keepPackages(name, variant.release);
   const log = await settings.machines.exec(name, ['cat', '/var/log/container-networks-provision.log']);
   const verdict = signal ? `${signal.status} (${signal.reason})` : `no signal within ${host.readinessTimeoutSeconds} s`;
@@ -60,10 +65,26 @@ export async function bootMachine(
   return { name, address, host, signal, seconds, phases: provisionPhases(log.stdout) };
 }
 
-/** The lab images a ready machine built (cnlab/...), saved to an archive for its peers. */
-async function saveLabImages(machine: BootedMachine, archive: string, settings: FleetSettings): Promise<string | undefined> {
+/**
+ * The lab images some user data make their hosts build (`LAB_IMAGES='a b'`,
+ * see assets/host/user-data.sh), together; undefined when one of them does
+ * not say (it then builds every image).
+ */
+export function labImagesOfAll(userData: readonly string[]): Set<string> | undefined {
+  const names = new Set<string>();
+  for (const text of userData) {
+    const match = /^LAB_IMAGES='([a-z0-9._ -]*)'/m.exec(text);
+    if (!match) return undefined;
+    match[1].split(' ').filter((name) => name !== '').forEach((name) => names.add(name));
+  }
+  return names;
+}
+
+/** The lab images a ready machine built (cnlab/...) that its peers build too, saved to an archive for them. */
+async function saveLabImages(machine: BootedMachine, wanted: ReadonlySet<string> | undefined, archive: string, settings: FleetSettings): Promise<string | undefined> {
   const listed = await settings.machines.exec(machine.name, ['docker', 'image', 'ls', '--format', '{{.Repository}}', 'cnlab/*']);
-  const images = [...new Set(listed.stdout.split('\n').map((line) => line.trim()).filter((line) => line !== ''))];
+  const images = [...new Set(listed.stdout.split('\n').map((line) => line.trim()).filter((line) => line !== ''))]
+    .filter((image) => wanted === undefined || wanted.has(image.replace(/^cnlab\//, '')));
   if (images.length === 0) return undefined;
   await settings.machines.saveImages(machine.name, images, archive);
   settings.print(`[boot] ${machine.name}'s lab images (${images.join(', ')}) saved for its peers`);
@@ -84,7 +105,8 @@ export async function bootVariant(variant: DockerVariant, hosts: readonly Templa
   if (hosts.length === 1 || settings.stop()) return [first];
   const preload = [settings.baseImageArchive];
   if (isReady(first)) {
-    const archive = await saveLabImages(first, path.join(settings.workDirectory, `${variant.id}-lab-images.tar`), settings);
+    const wanted = labImagesOfAll(hosts.slice(1).map((host) => filledUserData(host)));
+    const archive = await saveLabImages(first, wanted, path.join(settings.workDirectory, `${variant.id}-lab-images.tar`), settings);
     if (archive) preload.push(archive);
   }
   const rest = await Promise.all(hosts.slice(1).map((host, index) => bootMachine(variant, host, address(index + 1), preload, settings)));

@@ -142,7 +142,7 @@ export class Machines implements StepHosts {
 
   /** Runs a command on a machine (as root, the machine's own environment) and returns its output. */
   public async exec(name: string, args: readonly string[], input?: string): Promise<{ code: number; stdout: string; stderr: string }> {
-    return runQuiet('docker', ['exec', ...(input !== undefined ? ['-i'] : []), `${CONTAINER_PREFIX}${name}`, ...args], undefined, input);
+    return runQuiet('docker', ['exec', ...(input !== undefined ? ['-i'] : []), this.containerOf(name), ...args], undefined, input);
   }
 
   /** Copies a file from a machine to this computer. */
@@ -209,6 +209,24 @@ export class Machines implements StepHosts {
     await this.exec(name, ['systemctl', 'reset-failed', 'docker.service']);
     const result = await this.exec(name, ['systemctl', 'restart', 'docker.service']);
     if (result.code !== 0) throw new Error(`systemctl restart docker on ${name} failed: ${result.stderr.trim()}`);
+  }
+
+  /** The container of a machine on this computer. */
+  public containerOf(name: string): string {
+    return `${CONTAINER_PREFIX}${name}`;
+  }
+
+  /**
+   * Bytes a machine's provisioning and labs wrote: its root filesystem's
+   * changes (packages, files), its Docker and containerd data, its apt cache.
+   * An EC2 host's volume holds these on top of the AMI's own files.
+   */
+  public async diskUsedBytes(name: string): Promise<number | undefined> {
+    const layer = await runQuiet('docker', ['inspect', '--size', '--format', '{{.SizeRw}}', this.containerOf(name)]);
+    const data = await this.exec(name, ['du', '-sxb', '/var/lib/docker', '/var/lib/containerd', '/var/cache/apt/archives']);
+    if (layer.code !== 0 || data.code !== 0) return undefined;
+    const folders = data.stdout.split('\n').map((line) => Number(line.split('\t')[0])).filter(Number.isFinite);
+    return Number(layer.stdout.trim()) + folders.reduce((sum, bytes) => sum + bytes, 0);
   }
 
   /** Stops and removes a machine and its folder. */

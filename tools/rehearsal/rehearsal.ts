@@ -12,7 +12,8 @@ import { killRunningChildren, runLogged, tailOfFile } from '../common/process';
 import { stepPassed, StepResult } from './report';
 import { CrossStepResult, rehearseCrossStep } from './cross-step';
 import { rehearseStep, runActionOnHosts, StepRunnerSettings } from './runner';
-import { renderRehearsalSummary, VariantResult } from './summary';
+import { MachineSizing, renderRehearsalSummary, VariantResult } from './summary';
+import { UsageSampler } from './usage';
 import { DockerVariant, selectVariants } from './variants';
 
 const STEP_FOLDER = /^\d\d-[a-z0-9-]+$/;
@@ -42,6 +43,8 @@ interface RehearsalContext {
   readonly machines: Machines;
   readonly print: (line: string) => void;
   readonly interrupted: () => boolean;
+  /** Samples the machines' memory, by phase. */
+  readonly usage: UsageSampler;
 }
 
 /** Synthesizes (unless --no-synth) and returns the template files to rehearse. */
@@ -138,6 +141,7 @@ function runnerSettings(context: RehearsalContext, variant: DockerVariant, logFo
     hostEnvironment: {},
     print: (line) => context.print(`[${variant.id}] ${line}`),
     interrupted: context.interrupted,
+    onStepStart: (names, stepId) => context.usage.setPhase(names, stepId),
   };
 }
 
@@ -146,6 +150,7 @@ async function crossStepOn(
   context: RehearsalContext, variant: DockerVariant, hosts: readonly PlannedHost[], steps: readonly TemplateStep[], results: readonly StepResult[],
 ): Promise<CrossStepResult> {
   const settings = runnerSettings(context, variant, 'cross-step');
+  context.usage.setPhase(hosts.map((host) => host.name), 'cross-step');
   return rehearseCrossStep(steps.map((step) => step.id), results.filter((result) => !stepPassed(result)).map((result) => result.stepId), {
     runAction: async (action, index) => {
       const step = steps.find((candidate) => candidate.id === action.stepId) as TemplateStep;
@@ -181,7 +186,25 @@ async function rehearseVariant(
   }
   const stepsStarted = Date.now();
   const { results, crossStep } = await rehearseStepsOn(context, variant, machines, steps);
-  return { variant, machines, versions, bootSeconds, stepsSeconds: (Date.now() - stepsStarted) / 1000, steps: results, ...(crossStep ? { crossStep } : {}) };
+  const stepsSeconds = (Date.now() - stepsStarted) / 1000;
+  context.usage.setPhase(machines.map((machine) => machine.name), 'after');
+  const sizing = await Promise.all(machines.map((machine) => sizingOf(context, machine)));
+  return { variant, machines, versions, bootSeconds, stepsSeconds, steps: results, sizing, ...(crossStep ? { crossStep } : {}) };
+}
+
+/** A machine's peak memory while booting and while running steps (with the step), and the disk its provisioning and labs used. */
+async function sizingOf(context: RehearsalContext, machine: BootedMachine): Promise<MachineSizing> {
+  const peaks = context.usage.peaksOf(machine.name);
+  const steps = [...peaks].filter(([phase]) => !['boot', 'ready', 'after'].includes(phase)).sort((a, b) => b[1] - a[1]);
+  return {
+    machine: machine.name,
+    topology: machine.host.topology,
+    bootPeakBytes: peaks.get('boot'),
+    stepsPeakBytes: steps[0]?.[1],
+    stepsPeakStep: steps[0]?.[0],
+    diskBytes: await context.machines.diskUsedBytes(machine.name),
+    bootSeconds: machine.seconds,
+  };
 }
 
 /** The files every machine finds on its disk before boot: a given pipework, as if its download had worked. */
@@ -215,6 +238,7 @@ export async function rehearse(options: RehearsalOptions, repositoryRoot: string
     options, repositoryRoot, workDirectory, logDirectory, print,
     machines: new Machines(path.join(repositoryRoot, 'tools', 'rehearsal', 'machine', 'machine.sh'), path.join(logDirectory, 'machines')),
     interrupted: () => interrupted,
+    usage: new UsageSampler(),
   };
   const onSignal = (signal: NodeJS.Signals): void => {
     if (interrupted) return;
@@ -237,6 +261,7 @@ export async function rehearse(options: RehearsalOptions, repositoryRoot: string
     } else {
       await tearDown(context, booted);
     }
+    context.usage.stop();
     releaseLock();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
@@ -260,6 +285,7 @@ async function rehearseAll(context: RehearsalContext, started: number, booted: s
     files: machineFiles(context),
     print,
     stop: context.interrupted,
+    usage: context.usage,
   };
   const failurePath = options.failurePath ? proveFailureSignal(variants[0], hosts[0], fleet) : Promise.resolve(undefined);
   const results = await Promise.all(variants.map((variant) => rehearseVariant(context, variant, hosts, steps, fleet)));

@@ -24,6 +24,8 @@ export interface StepRunnerSettings {
   readonly print: (line: string) => void;
   /** True once the rehearsal is interrupted: stop starting actions. */
   readonly interrupted: () => boolean;
+  /** Told when a step starts on its hosts (for the usage figures per step). */
+  readonly onStepStart?: (hosts: readonly string[], stepId: string) => void;
 }
 
 export interface HostActionResult {
@@ -136,6 +138,7 @@ export async function rehearseStep(
       }
     }
   }
+  settings.onStepStart?.(hosts.map((host) => host.name), step.id);
   const logFolder = path.join(settings.logDirectory, `${step.id}${variant.label ? `-${variant.label}` : ''}`);
   fs.rmSync(logFolder, { recursive: true, force: true });
   const entries: SequenceEntryResult[] = [];

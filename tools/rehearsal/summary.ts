@@ -6,6 +6,22 @@ import { ACTION_SEQUENCE, stepVariants } from './plan';
 import { stepFailure, stepPassed, StepResult } from './report';
 import { DockerVariant } from './variants';
 
+/** The figures behind a lab host's size, measured on one machine. */
+export interface MachineSizing {
+  readonly machine: string;
+  /** The lab host's topology kind. */
+  readonly topology: string;
+  /** Peak working set (memory without droppable page cache) from start to ready signal, in bytes. */
+  readonly bootPeakBytes?: number;
+  /** Peak working set while steps ran on it, and the step. */
+  readonly stepsPeakBytes?: number;
+  readonly stepsPeakStep?: string;
+  /** What provisioning and the labs wrote to disk, in bytes. */
+  readonly diskBytes?: number;
+  /** Seconds from start to ready signal. */
+  readonly bootSeconds: number;
+}
+
 /** What the rehearsal did on one Docker variant. */
 export interface VariantResult {
   readonly variant: DockerVariant;
@@ -22,6 +38,8 @@ export interface VariantResult {
   readonly crossStep?: CrossStepResult;
   /** Why the steps were not rehearsed at all (a machine not ready). */
   readonly problem?: string;
+  /** Memory and disk per machine (once the steps ran). */
+  readonly sizing?: readonly MachineSizing[];
 }
 
 /** What the summary is made from. */
@@ -69,6 +87,33 @@ function bootTable(results: readonly VariantResult[], failure: SummaryInput['fai
     machine.seconds.toFixed(0),
     machine.phases.filter((phase) => phase.seconds > 0).map((phase) => `${phase.phase} ${phase.seconds}`).join(', ') || '–',
   ]));
+}
+
+/** Memory headroom the hosts' sizes keep above the measured peak. */
+export const MEMORY_HEADROOM = 0.3;
+
+function mebibytes(bytes: number | undefined): string {
+  return bytes === undefined ? '?' : (bytes / 2 ** 20).toFixed(0);
+}
+
+/** The memory a host needs for a measured peak, with the headroom: peak / (1 - headroom), in GiB. */
+export function neededGiB(peakBytes: number): number {
+  return peakBytes / (1 - MEMORY_HEADROOM) / 2 ** 30;
+}
+
+function sizingTable(results: readonly VariantResult[]): string[] {
+  const rows = results.flatMap((result) => (result.sizing ?? []).map((sizing) => {
+    const peak = Math.max(sizing.bootPeakBytes ?? 0, sizing.stepsPeakBytes ?? 0);
+    return [
+      result.variant.id, `${sizing.machine} (${sizing.topology})`, mebibytes(sizing.bootPeakBytes),
+      sizing.stepsPeakBytes === undefined ? '–' : `${mebibytes(sizing.stepsPeakBytes)} (${sizing.stepsPeakStep})`,
+      peak > 0 ? neededGiB(peak).toFixed(2) : '?',
+      sizing.diskBytes === undefined ? '?' : (sizing.diskBytes / 2 ** 30).toFixed(2),
+      sizing.bootSeconds.toFixed(0),
+    ];
+  }));
+  return table(['variant', 'machine (topology)', 'peak memory, boot (MiB)', 'peak memory, steps (MiB) (step)',
+    `memory needed with ${MEMORY_HEADROOM * 100} % headroom (GiB)`, 'disk written by provisioning and labs (GiB)', 'boot to ready (s)'], rows);
 }
 
 function stepCell(result: StepResult | undefined): string {
@@ -133,6 +178,9 @@ export function renderRehearsalSummary(input: SummaryInput): { text: string; pas
     lines.push(input.failure.problem === undefined
       ? `Failure path: ${input.failure.machine.name}, booted with its first component broken on purpose, signalled ${input.failure.machine.signal?.status} "${input.failure.machine.signal?.reason}", as expected.`
       : `Failure path: **FAIL**: ${input.failure.problem}.`, '');
+  }
+  if (input.results.some((result) => (result.sizing ?? []).length > 0)) {
+    lines.push('## Sizing (working set: memory without droppable page cache, sampled every 2 s)', '', ...sizingTable(input.results), '');
   }
   lines.push('## Steps', '', ...stepsTable(input), '');
   for (const result of input.results.filter((candidate) => candidate.steps.length > 0)) {

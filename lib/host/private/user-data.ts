@@ -2,7 +2,7 @@
 export const USER_DATA_LIMIT = 16 * 1024;
 
 /** The placeholders `assets/host/user-data.sh` may contain, filled at synth. */
-export type UserDataPlaceholder = 'STACK_NAME' | 'LOGICAL_ID' | 'INIT_RESOURCE' | 'REGION' | 'CONFIGSETS' | 'HOST_OS';
+export type UserDataPlaceholder = 'STACK_NAME' | 'LOGICAL_ID' | 'INIT_RESOURCE' | 'REGION' | 'CONFIGSETS' | 'HOST_OS' | 'LAB_IMAGES';
 
 /**
  * Longest values the deploy-time placeholders can take, to measure user data
@@ -25,7 +25,7 @@ export function placeholdersIn(template: string): string[] {
 export function fillPlaceholders(template: string, values: Readonly<Partial<Record<UserDataPlaceholder, string>>>): string {
   const unknown = placeholdersIn(template).filter((name) => (values as Record<string, string | undefined>)[name] === undefined);
   if (unknown.length > 0) {
-    throw new Error(`LabHost: the user data template has placeholders this version does not fill: ${unknown.map((name) => `@@${name}@@`).join(', ')} (known: @@STACK_NAME@@, @@LOGICAL_ID@@, @@INIT_RESOURCE@@, @@REGION@@, @@CONFIGSETS@@, @@HOST_OS@@).`);
+    throw new Error(`LabHost: the user data template has placeholders this version does not fill: ${unknown.map((name) => `@@${name}@@`).join(', ')} (known: @@STACK_NAME@@, @@LOGICAL_ID@@, @@INIT_RESOURCE@@, @@REGION@@, @@CONFIGSETS@@, @@HOST_OS@@, @@LAB_IMAGES@@).`);
   }
   return template.replace(/@@([A-Z_]+)@@/g, (_match, name: string) => (values as Record<string, string>)[name]);
 }

@@ -64,7 +64,7 @@ describe('self-contained template (npm run template)', () => {
     const sshPattern = new RegExp(json.Parameters.SshCidr.AllowedPattern);
     expect(['', '203.0.113.0/24', '198.51.100.7/32'].every((value) => sshPattern.test(value))).toBe(true);
     expect(['0.0.0.0/0', 'my-laptop', '10.0.0.0/33'].some((value) => sshPattern.test(value))).toBe(false);
-    expect(json.Parameters.InstanceType).toMatchObject({ Default: 't3.large', AllowedValues: pricedInstanceTypes() });
+    expect(json.Parameters.InstanceType).toMatchObject({ Default: 't3.small', AllowedValues: pricedInstanceTypes() });
     expect(json.Parameters.Topologies).toMatchObject({ Default: 'both', AllowedValues: ['both', 'single', 'multi'] });
     expect(json.Parameters.ExpiresAt.Default).toBe('');
     expect(new RegExp(json.Parameters.ExpiresAt.AllowedPattern).test('2026-05-04T18:00:00')).toBe(true);
@@ -108,7 +108,8 @@ describe('self-contained template (npm run template)', () => {
 
   test('cost per attendee-hour for the chosen type and topologies', () => {
     expect(json.Outputs.CostPerHour.Value).toEqual({ 'Fn::FindInMap': ['CostPerAttendeeHour', { Ref: 'InstanceType' }, { Ref: 'Topologies' }] });
-    expect(json.Mappings.CostPerAttendeeHour['t3.large'].both).toBe('USD 0.2745 per hour while running');
+    expect(json.Mappings.CostPerAttendeeHour['t3.large'].both).toBe('USD 0.2672 per hour while running');
+    expect(json.Mappings.CostPerAttendeeHour['t3.small'].both).toBe('USD 0.0800 per hour while running');
   });
 
   test('cdk-nag: no findings; every acknowledgement has a reason', () => {

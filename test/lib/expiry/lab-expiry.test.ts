@@ -98,7 +98,7 @@ describe('attendee expiry (default: stop, 8 hours after the synth)', () => {
   test('outputs: when, and what an hour costs', () => {
     const outputs = template.toJSON().Outputs;
     expect(outputs.ExpiresAt.Value).toBe('2026-05-04T17:00:00Z (stop)');
-    expect(outputs.CostPerHour.Value).toBe('USD 0.2745 per hour running, USD 0.0099 per hour stopped');
+    expect(outputs.CostPerHour.Value).toBe('USD 0.0592 per hour running, USD 0.0026 per hour stopped');
   });
 
   test('expiresAt and expiresAfterHours from context', () => {

@@ -24,11 +24,11 @@ function only<T>(record: Record<string, T>): T {
 }
 
 describe('LabHost', () => {
-  test('boots the current AMI of the default OS (Debian 13) from the public SSM parameter, t3.large by default', () => {
+  test('boots the current AMI of the default OS (Debian 13) from the public SSM parameter, t3.small by default', () => {
     const { template } = hostTemplate();
     template.hasResourceProperties('AWS::EC2::Instance', {
       ImageId: 'resolve:ssm:/aws/service/debian/release/13/latest/amd64',
-      InstanceType: 't3.large',
+      InstanceType: 't3.small',
     });
   });
 
@@ -269,7 +269,7 @@ describe('LabHost', () => {
   });
 
   test.each([
-    [{ rootVolumeGiB: 8 }, /'rootVolumeGiB' is 8; allowed: a whole number from 16 to 500/],
+    [{ rootVolumeGiB: 7 }, /'rootVolumeGiB' is 7; allowed: a whole number from 8 to 500/],
     [{ readinessTimeout: Duration.minutes(1) }, /'readinessTimeout' is 1 minute; allowed: 5 minutes to 12 hours/],
     [{ hostOs: 'centos-7' as never }, /'hostOs' is "centos-7"; allowed: debian-13, ubuntu-24.04/],
     [{ hostOs: 'debian-12' as never }, /'hostOs' is "debian-12"; allowed: debian-13, ubuntu-24.04 \(debian-12 was removed in 0.2.0.*use debian-13\)/],

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { filledUserData, isoDurationSeconds, resolveTemplateText, stackNameOf, templateHosts } from '../../../tools/rehearsal/boot';
-import { breakFirstComponent, provisionPhases } from '../../../tools/rehearsal/fleet';
+import { breakFirstComponent, labImagesOfAll, provisionPhases } from '../../../tools/rehearsal/fleet';
 import { machineName, selectVariants } from '../../../tools/rehearsal/variants';
 
 const pseudo = { stackName: 'lab-alice', region: 'eu-west-1' };
@@ -29,7 +29,7 @@ function assembly(resources: Record<string, unknown>): string {
 }
 
 describe('reading the lab hosts of a template', () => {
-  test('instances with topology and index tags, in topology and index order, with their creation policy timeout', () => {
+  test('instances with topology and index tags, single before multi, by index, with their creation policy timeout', () => {
     const file = assembly({
       Second: instance('multi', '2', { CreationPolicy: { ResourceSignal: { Count: 1, Timeout: 'PT30M' } } }),
       First: instance('multi', '1'),
@@ -39,7 +39,7 @@ describe('reading the lab hosts of a template', () => {
     });
     const hosts = templateHosts([file]);
     expect(hosts.map((host) => `${host.logicalId}:${host.topology}${host.hostIndex}:${host.readinessTimeoutSeconds}`))
-      .toEqual(['First:multi1:900', 'Second:multi2:1800', 'Single:single1:3930']);
+      .toEqual(['Single:single1:3930', 'First:multi1:900', 'Second:multi2:1800']);
     expect(hosts[0].stackName).toBe('lab-alice');
   });
 
@@ -109,6 +109,11 @@ describe('provisioning phases and variants', () => {
   test('the phase lines of provision.sh', () => {
     const log = '[provision] lab-tools install: start\n[provision] lab-tools install: OK (8 s)\nnoise\n[provision] open-vswitch check: OK (0 s)\n[provision] pipework install: FAILED (exit 1 after 7 s)\n';
     expect(provisionPhases(log)).toEqual([{ phase: 'lab-tools install', seconds: 8 }, { phase: 'open-vswitch check', seconds: 0 }]);
+  });
+
+  test('the lab images the peers build, from their user data', () => {
+    expect([...labImagesOfAll(["#!/bin/bash\nLAB_IMAGES='client hello'       # comment\n", "LAB_IMAGES='hello'\n"]) ?? []]).toEqual(['client', 'hello']);
+    expect(labImagesOfAll(["LAB_IMAGES='client'\n", '#!/bin/bash\necho custom user data\n'])).toBeUndefined();
   });
 
   test('variants by id, and machine names', () => {
