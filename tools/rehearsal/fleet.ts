@@ -17,6 +17,8 @@ export interface BootedMachine {
   readonly seconds: number;
   /** The provisioning phases and their seconds, from provision.sh's log (`docker-engine install: 15`). */
   readonly phases: ReadonlyArray<{ readonly phase: string; readonly seconds: number }>;
+  /** The `NOT REHEARSED:` lines provisioning printed (the pipework download and check). */
+  readonly notRehearsed?: readonly string[];
 }
 
 /** Whether a machine is ready: it signalled SUCCESS. */
@@ -39,9 +41,19 @@ export interface FleetSettings {
   readonly usage: UsageSampler;
 }
 
-/** provision.sh's phase lines, `[provision] NAME: OK (N s)`, from its log. */
+/**
+ * provision.sh's lines of the phases that passed, `[provision] NAME: OK (N s)`
+ * or, for a phase that printed NOT REHEARSED lines, `[provision] NAME: done,
+ * with 1 part(s) NOT REHEARSED (above) (N s)`, from its log.
+ */
 export function provisionPhases(log: string): Array<{ phase: string; seconds: number }> {
-  return [...log.matchAll(/^\[provision\] (.+): OK \((\d+) s\)$/gm)].map((match) => ({ phase: match[1], seconds: Number(match[2]) }));
+  return [...log.matchAll(/^\[provision\] (.+): (?:OK|done, with \d+ part\(s\) NOT REHEARSED \(above\)) \((\d+) s\)$/gm)]
+    .map((match) => ({ phase: match[1], seconds: Number(match[2]) }));
+}
+
+/** The distinct `NOT REHEARSED:` lines of provision.sh's log. */
+export function provisionNotRehearsed(log: string): string[] {
+  return [...new Set(log.split('\n').filter((line) => line.startsWith('NOT REHEARSED:')))];
 }
 
 /** Boots one machine from its host's user data and waits for its signal (at most the creation policy's timeout). */
@@ -62,7 +74,7 @@ export async function bootMachine(
   const log = await settings.machines.exec(name, ['cat', '/var/log/container-networks-provision.log']);
   const verdict = signal ? `${signal.status} (${signal.reason})` : `no signal within ${host.readinessTimeoutSeconds} s`;
   settings.print(`[boot ${variant.id}] ${name} (${host.topology} host ${host.hostIndex}, ${address}): ${verdict} after ${seconds.toFixed(0)} s`);
-  return { name, address, host, signal, seconds, phases: provisionPhases(log.stdout) };
+  return { name, address, host, signal, seconds, phases: provisionPhases(log.stdout), notRehearsed: provisionNotRehearsed(log.stdout) };
 }
 
 /**

@@ -157,6 +157,14 @@ function notRehearsedLines(results: readonly VariantResult[]): string[] {
       }
     }
   }
+  for (const result of results) {
+    for (const machine of result.machines) {
+      for (const line of machine.notRehearsed ?? []) {
+        const key = line.replace(/^NOT REHEARSED:\s*/, '');
+        printed.set(key, new Set([...(printed.get(key) ?? []), `provisioning of ${machine.name}`]));
+      }
+    }
+  }
   for (const [line, where] of printed) lines.push(`- \`${line}\` (printed by ${[...where].join(', ')})`);
   return lines;
 }

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { filledUserData, isoDurationSeconds, resolveTemplateText, stackNameOf, templateHosts } from '../../../tools/rehearsal/boot';
-import { breakFirstComponent, labImagesOfAll, provisionPhases } from '../../../tools/rehearsal/fleet';
+import { breakFirstComponent, labImagesOfAll, provisionNotRehearsed, provisionPhases } from '../../../tools/rehearsal/fleet';
 import { machineName, selectVariants } from '../../../tools/rehearsal/variants';
 
 const pseudo = { stackName: 'lab-alice', region: 'eu-west-1' };
@@ -109,6 +109,19 @@ describe('provisioning phases and variants', () => {
   test('the phase lines of provision.sh', () => {
     const log = '[provision] lab-tools install: start\n[provision] lab-tools install: OK (8 s)\nnoise\n[provision] open-vswitch check: OK (0 s)\n[provision] pipework install: FAILED (exit 1 after 7 s)\n';
     expect(provisionPhases(log)).toEqual([{ phase: 'lab-tools install', seconds: 8 }, { phase: 'open-vswitch check', seconds: 0 }]);
+  });
+
+  test('a phase that printed NOT REHEARSED lines is a phase too, and its lines are picked out', () => {
+    const log = [
+      '[provision] pipework install: start',
+      'NOT REHEARSED: pipework download: curl https://raw.githubusercontent.com/jpetazzo/pipework/9ba97f1/pipework (GitHub is unreachable from this machine)',
+      '[provision] pipework install: done, with 1 part(s) NOT REHEARSED (above) (7 s)',
+      '[provision] pipework check: done, with 1 part(s) NOT REHEARSED (above) (1 s)',
+    ].join('\n');
+    expect(provisionPhases(log)).toEqual([{ phase: 'pipework install', seconds: 7 }, { phase: 'pipework check', seconds: 1 }]);
+    expect(provisionNotRehearsed(`${log}\n${log}`)).toEqual([
+      'NOT REHEARSED: pipework download: curl https://raw.githubusercontent.com/jpetazzo/pipework/9ba97f1/pipework (GitHub is unreachable from this machine)',
+    ]);
   });
 
   test('the lab images the peers build, from their user data', () => {
