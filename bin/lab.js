@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npx lab`: in a clone of the repository, runs bin/lab.ts through tsx (a dev
-// dependency); from the installed npm package (which ships no .ts), runs the
-// compiled dist/bin/lab.js.
+// dependency), so the command is always the source as it stands; from the
+// installed npm package (which ships no .ts), runs dist/bin/lab.js, the
+// single-file bundle `npm run build` makes (AWS SDK inside, no CDK code).
 const fs = require('fs');
 const path = require('path');
 

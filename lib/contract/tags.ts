@@ -14,6 +14,8 @@ export const LAB_TAGS = {
   topology: 'cnlab:topology',
   /** A lab host: its 1-based position in its topology; HOSTS lists addresses in this order. */
   hostIndex: 'cnlab:host-index',
+  /** A lab host: the login user of its image (admin on Debian, ubuntu on Ubuntu), for the SSH command on attendee cards. */
+  loginUser: 'cnlab:login-user',
   /** A step document: the step id, e.g. `06-across-hosts`. */
   step: 'cnlab:step',
   /** A step document: run, check or reset. */

@@ -1,9 +1,9 @@
 import * as fs from 'fs';
-import { Aws, Duration, Lazy, Resource, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Aws, Duration, Lazy, Resource, Stack, Tags, Token, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { TopologyKind } from '../contract';
+import { LAB_TAGS, TopologyKind } from '../contract';
 import { DEFAULT_ROOT_VOLUME_GIB } from '../cost/prices';
 import { assetPath } from '../private/assets';
 import { LabStepDefinition } from '../steps/lab-step-definition';
@@ -250,6 +250,8 @@ export class LabHost extends Resource implements ec2.IInstance {
 
     this.hostOs = hostOs;
     this.sshUser = settings.facts.sshUser;
+    // The lab command's attendee cards print the SSH command with it.
+    Tags.of(this.instance).add(LAB_TAGS.loginUser, this.sshUser);
     this.componentNames = components.map((component) => component.name);
     this.connections = this.instance.connections;
     this.role = role;

@@ -39,7 +39,7 @@ export const LAB_TOPOLOGY_TYPES: Readonly<Record<TopologyKind, LabTopologyType>>
   multi: {
     id: 'MultiHost',
     conditionLabel: 'Multi',
-    // Builds the client and hello images and runs step 6: peak about 0.36 GiB measured, 1 GiB.
+    // Builds the client and hello images and runs step 6: peak about 0.38 GiB measured, 1 GiB.
     defaultInstanceType: 't3.micro',
     addressesDescription: 'Private IPv4 addresses of the multi-host topology, in host order: the HOSTS parameter of step 6',
     create: (scope, id, props, hostCount) => new MultiHostTopology(scope, id, { ...props, hostCount }),

@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { buildSync } from 'esbuild';
+import { bundleInputs, bundleProblems, LAB_BUNDLE_OPTIONS } from '../../tools/build/lab-bundle';
 import { REPOSITORY } from '../fixtures/cdk';
 
 /**
@@ -34,6 +35,9 @@ function resolve(file: string, specifier: string): string {
   return candidates.find((candidate) => fs.existsSync(path.join(REPOSITORY, candidate))) ?? base;
 }
 
+/** The one module of lib/ besides the contract that tools/lab may use: plain data and arithmetic. */
+const PRICE_TABLE = 'lib/cost/prices.ts';
+
 const files = [...sourceFiles('lib'), ...sourceFiles('tools'), ...sourceFiles('bin')];
 const graph = new Map(files.map((file) => [file, specifiersOf(file).map((specifier) => resolve(file, specifier))]));
 
@@ -51,10 +55,14 @@ describe('import direction', () => {
     expect(wrong).toEqual([]);
   });
 
-  test('the tools take from lib/ only the contract and what the CDK side of a tool needs; tools/lab only the contract', () => {
+  test('the tools take from lib/ only the contract and what the CDK side of a tool needs; tools/lab only the contract and the price table', () => {
     const wrong = [...graph].filter(([file]) => file.startsWith('tools/lab/'))
-      .flatMap(([file, targets]) => targets.filter((target) => target.startsWith('lib/') && !target.startsWith('lib/contract/')).map((target) => `${file} -> ${target}`));
+      .flatMap(([file, targets]) => targets.filter((target) => target.startsWith('lib/') && !target.startsWith('lib/contract/') && target !== PRICE_TABLE).map((target) => `${file} -> ${target}`));
     expect(wrong).toEqual([]);
+  });
+
+  test('the price table (lib/cost/prices.ts), which the lab command reads, imports nothing: it stays free of CDK code', () => {
+    expect(graph.get(PRICE_TABLE)).toEqual([]);
   });
 
   test('no import cycles in lib/, tools/ or bin/', () => {
@@ -81,22 +89,22 @@ describe('import direction', () => {
   });
 });
 
-describe('the compiled lab command', () => {
-  test('bin/lab.ts, bundled, loads no CDK code: no aws-cdk-lib, constructs or cdk-nag, and of lib/ only the contract', () => {
-    const result = buildSync({
-      entryPoints: [path.join(REPOSITORY, 'bin', 'lab.ts')],
-      bundle: true,
-      platform: 'node',
-      write: false,
-      metafile: true,
-      logLevel: 'silent',
-      outfile: 'lab.js',
-    });
-    const inputs = Object.keys(result.metafile.inputs).map((input) => input.split(path.sep).join('/'));
+describe('the bundled lab command', () => {
+  const result = buildSync({ ...LAB_BUNDLE_OPTIONS, write: false, metafile: true, logLevel: 'silent', outfile: 'lab.js', absWorkingDir: REPOSITORY });
+  const inputs = bundleInputs(result.metafile);
+
+  test('bin/lab.ts, bundled as npm run build does, has the lab command and the SDK in it and no CDK code: no aws-cdk-lib, constructs or cdk-nag, of lib/ only the contract and the price table', () => {
     expect(inputs).toContain('tools/lab/cli.ts');
     expect(inputs.some((input) => input.includes('node_modules/@aws-sdk/client-ssm/'))).toBe(true);
     expect(inputs.filter((input) => /node_modules\/(aws-cdk-lib|constructs|cdk-nag)\//.test(input))).toEqual([]);
-    expect(inputs.filter((input) => input.startsWith('lib/') && !input.startsWith('lib/contract/'))).toEqual([]);
-    expect(inputs.filter((input) => input.startsWith('tools/') && !input.startsWith('tools/lab/'))).toEqual([]);
+    expect(bundleProblems(inputs)).toEqual([]);
+  });
+
+  test('bundleProblems names CDK code, other parts of lib/ and other tools (so the test above can fail)', () => {
+    expect(bundleProblems(['node_modules/aws-cdk-lib/core/index.js', 'lib/host/lab-host.ts', 'lib/contract/tags.ts', 'lib/cost/prices.ts', 'tools/rehearsal/plan.ts', 'tools/lab/cli.ts'])).toEqual([
+      'CDK code: node_modules/aws-cdk-lib/core/index.js',
+      'a part of the library other than lib/contract and lib/cost/prices.ts: lib/host/lab-host.ts',
+      'another tool: tools/rehearsal/plan.ts',
+    ]);
   });
 });

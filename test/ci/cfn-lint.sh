@@ -19,7 +19,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 if ! command -v cfn-lint >/dev/null 2>&1; then
-  echo "cfn-lint is not installed: pip install 'cfn-lint==1.51.*' (it is on the CI image; .ci/run needs it)" >&2
+  echo "cfn-lint is not installed: .ci/run installs it (pinned, in a virtual environment), or pip install 'cfn-lint==1.51.0'" >&2
   exit 1
 fi
 

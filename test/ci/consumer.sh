@@ -7,7 +7,8 @@
 # are there because this repository's own `npm ci` fetched them), type-checks
 # the app against the package's .d.ts, synthesizes it with its own cdk.json,
 # and checks the result: 2 hosts carrying the example's component and steps,
-# and the documents of the 2 example steps.
+# and the documents of the 2 example steps. Last, it runs the installed `lab`
+# bin (the single-file bundle) with --help and checks it loads no other file.
 #
 # Set CNLAB_KEEP_CONSUMER=1 to keep the temporary folder for a look.
 set -euo pipefail
@@ -76,5 +77,8 @@ fi
 
 step "check the cloud assembly"
 node test/ci/consumer/verify.js synth "$work/app"
+
+step "the installed lab command (the bundle): --help, and what it loads"
+node test/ci/consumer/verify.js lab "$work/app"
 
 printf '\nconsumer: passed in %d s\n' $((SECONDS - start))

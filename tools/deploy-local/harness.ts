@@ -64,6 +64,8 @@ export class DeployLocalRun {
   /** EC2's view of the hosts: attendee -> topology -> instances in host order. */
   public hosts?: Map<string, AttendeeHosts>;
   public outputs?: Map<string, Record<string, string>>;
+  /** The lab command bundled as the npm package ships it; until it is made, the lab command runs through tsx. */
+  public labBundle?: string;
   public readonly traceFiles: string[] = [];
   public readonly steps = LabStepDefinition.listFolder();
   private readonly seenCommands = new Set<string>();
@@ -95,9 +97,9 @@ export class DeployLocalRun {
     return { exitCode: run.exitCode ?? 128 + signalNumber, stdout: run.stdout };
   }
 
-  /** Runs the lab command (bin/lab.ts). */
+  /** Runs the lab command: its bundle when made (phase 'bundle the lab command'), else bin/lab.ts through tsx. */
   public lab(name: string, args: readonly string[]): Promise<CommandOutcome> {
-    return this.cli(name, 'npx', ['tsx', 'bin/lab.ts', ...args]);
+    return this.labBundle ? this.cli(name, process.execPath, [this.labBundle, ...args]) : this.cli(name, 'npx', ['tsx', 'bin/lab.ts', ...args]);
   }
 
   /** Commands sent since the last call, as the emulator recorded them. */

@@ -1,6 +1,9 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { GetCommandInvocationCommand } from '@aws-sdk/client-ssm';
 import { HOSTS_PARAMETER } from '../../lib/contract';
-import { ATTENDEES, DeployLocalRun, expect, ids, LOGS, rel, required, WORKSHOP } from './harness';
+import { bundleLabCommand } from '../build/lab-bundle';
+import { ATTENDEES, DeployLocalRun, expect, ids, LOGS, rel, required, RUN_DIR, WORKSHOP } from './harness';
 import { Phase } from './phases';
 
 /** What `lab check --json` prints, as far as the phases read it. */
@@ -18,6 +21,16 @@ function expectedHostLines(run: DeployLocalRun): string[] {
       ...multi.map((host, index) => ({ attendee, topology: 'multi', index: index + 1, host }))];
   }).map(({ attendee, topology, index, host }) => `${attendee} ${topology}#${index} ${host.instanceId} ${host.privateIp}`);
 }
+
+/** The lab command as the npm package ships it (one esbuild file): every lab phase after this one runs it, so its bundled SDK talks to the emulator. */
+export const labBundle: Phase = {
+  name: 'bundle the lab command (as npm run build does)',
+  run: async (run) => {
+    const bundle = await bundleLabCommand(path.join(RUN_DIR, 'lab.js'));
+    run.labBundle = bundle.outfile;
+    return `${rel(bundle.outfile)}: ${(bundle.bytes / 1e6).toFixed(2)} MB, no CDK code; the lab phases run it with node`;
+  },
+};
 
 export const labHosts: Phase = {
   name: 'lab hosts',
@@ -126,5 +139,42 @@ export const labCheckAll: Phase = {
     expect(sent.length === expectedCommands, `${sent.length} SendCommand calls; expected ${expectedCommands} (single-host steps batched, one per attendee for multi-host)`);
     expect(outcome.exitCode === 0, `lab check exited ${outcome.exitCode}`);
     return `${report.results.length} cells PASS on the right hosts with ${sent.length} SendCommand calls (moto: exit 0, no output)`;
+  },
+};
+
+/** `lab report`: one round against the emulator, written as the progress page with every attendee's hosts and a cost. */
+export const labReport: Phase = {
+  name: 'lab report (the progress page)',
+  run: async (run) => {
+    const file = path.join(RUN_DIR, 'lab-report.html');
+    const outcome = await run.lab('lab-report', ['report', '--out', file]);
+    expect(outcome.exitCode === 0, `lab report exited ${outcome.exitCode}; see ${rel(LOGS)}/lab-report.log`);
+    const page = fs.readFileSync(file, 'utf8');
+    const hosts = ATTENDEES.flatMap((attendee) => [...run.hostsOf(attendee).single, ...run.hostsOf(attendee).multi]);
+    expect(page.includes(`<b class="hosts-ready">${hosts.length}/${hosts.length}</b>`), `the page does not say ${hosts.length}/${hosts.length} hosts ready`);
+    for (const attendee of ATTENDEES) {
+      const row = new RegExp(`<tr data-attendee="${attendee}">[\\s\\S]*?<td class="cost">USD [0-9.]+</td>`).exec(page);
+      expect(row, `no priced row for ${attendee} in ${rel(file)}`);
+    }
+    return `${rel(file)}: ${ATTENDEES.length} attendees, ${hosts.length}/${hosts.length} hosts ready, costs from EC2's instance types, launch times and volume sizes`;
+  },
+};
+
+/** `lab cards`: a card per attendee with their own hosts (from EC2) and nothing of the other attendee's. */
+export const labCards: Phase = {
+  name: 'lab cards (one card per attendee)',
+  run: async (run) => {
+    const folder = path.join(RUN_DIR, 'lab-cards');
+    const outcome = await run.lab('lab-cards', ['cards', '--out', folder]);
+    expect(outcome.exitCode === 0, `lab cards exited ${outcome.exitCode}; see ${rel(LOGS)}/lab-cards.log`);
+    for (const attendee of ATTENDEES) {
+      const card = fs.readFileSync(path.join(folder, `${attendee}.html`), 'utf8');
+      const own = [...run.hostsOf(attendee).single, ...run.hostsOf(attendee).multi];
+      const others = ATTENDEES.filter((name) => name !== attendee).flatMap((name) => [...run.hostsOf(name).single, ...run.hostsOf(name).multi]);
+      expect(own.every((host) => card.includes(host.instanceId) && card.includes(host.privateIp ?? '?')), `${attendee}.html lacks one of their hosts`);
+      expect(others.every((host) => !card.includes(host.instanceId) && !card.includes(host.privateIp ?? '?')), `${attendee}.html shows another attendee's host`);
+      expect(card.includes('SSH is not open'), `${attendee}.html offers SSH, but deploy:local deploys without sshCidr`);
+    }
+    return `${rel(folder)}: index.html and ${ATTENDEES.map((attendee) => `${attendee}.html`).join(', ')}, each with only its own hosts; Session Manager only (no sshCidr)`;
   },
 };

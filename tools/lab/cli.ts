@@ -5,6 +5,10 @@ import { EXIT_CODES, LabInputError } from './errors';
 import { COMMON_OPTIONS, LabVerb, VerbInvocation } from './verb';
 import { VERBS } from './verbs';
 
+const DEFAULT_INTERVAL_SECONDS = 60;
+const MIN_INTERVAL_SECONDS = 10;
+const MAX_INTERVAL_SECONDS = 3600;
+
 /** Every option of the lab command: its parser setting and its lines in the usage text. */
 const OPTIONS: Readonly<Record<string, { readonly type: 'string' | 'boolean'; readonly multiple?: boolean; readonly short?: string; readonly usage: string }>> = {
   attendee: { type: 'string', usage: '  --attendee NAME        only this attendee\'s hosts' },
@@ -26,6 +30,21 @@ const OPTIONS: Readonly<Record<string, { readonly type: 'string' | 'boolean'; re
                          running as TimedOut (default 600)`,
   },
   json: { type: 'boolean', usage: '  --json                 check and hosts: print JSON instead of text' },
+  watch: {
+    type: 'boolean',
+    usage: `  --watch                check: redraw the grid every --interval until Ctrl-C, with
+                         readiness, time left and the FAIL reasons of the latest round`,
+  },
+  interval: {
+    type: 'string',
+    usage: `  --interval SECONDS     check --watch: from one round's start to the next
+                         (default ${DEFAULT_INTERVAL_SECONDS}, ${MIN_INTERVAL_SECONDS} to ${MAX_INTERVAL_SECONDS})`,
+  },
+  out: {
+    type: 'string',
+    usage: `  --out PATH             cards: the folder (default lab-cards); report: the page
+                         (default lab-report.html); check --watch: a page rewritten each round`,
+  },
   fast: { type: 'boolean', usage: '  --fast                 hosts: agent status only, no readiness command' },
   help: { type: 'boolean', short: 'h', usage: '  -h, --help             this text' },
 };
@@ -61,6 +80,10 @@ export interface LabCliEnvironment {
   readonly stdout: (text: string) => void;
   readonly stderr: (line: string) => void;
   readonly env: Readonly<Record<string, string | undefined>>;
+  /** Whether stdout is a terminal (the watch then redraws in place). */
+  readonly interactive?: boolean;
+  /** Registers what Ctrl-C does instead of ending the process (the watch stops and prints its last line). */
+  readonly onInterrupt?: (handler: () => void) => void;
 }
 
 const DEFAULT_TIMEOUT_SECONDS = 600;
@@ -103,6 +126,10 @@ async function dispatch(argv: readonly string[], environment: LabCliEnvironment)
     attendee: values.attendee as string | undefined,
     params: (values.param as string[] | undefined) ?? [],
     timeoutSeconds: parseTimeout(values.timeout as string | undefined),
+    intervalSeconds: parseInterval(values.interval as string | undefined),
+    out: values.out as string | undefined,
+    interactive: environment.interactive ?? false,
+    onInterrupt: environment.onInterrupt ?? (() => undefined),
     flags: new Set(Object.keys(values).filter((name) => values[name] === true)),
     context: environment.createContext(workshop),
     stdout: environment.stdout,
@@ -140,6 +167,13 @@ function checkInvocation(verb: LabVerb, values: ParsedValues, operands: readonly
     throw new LabInputError('Give either --attendee NAME or --all, not both.');
   }
   parseTimeout(values.timeout as string | undefined);
+  parseInterval(values.interval as string | undefined);
+  if (values.interval !== undefined && !values.watch) {
+    throw new LabInputError('--interval goes with --watch: lab check --watch --interval SECONDS.');
+  }
+  if (values.watch && values.json) {
+    throw new LabInputError('--watch redraws a grid for people; --json prints one round for programs: give one of them.');
+  }
   const workshop = (values.workshop as string | undefined) ?? env.CNLAB_WORKSHOP ?? DEFAULT_WORKSHOP_NAME;
   if (!isValidWorkshopName(workshop)) {
     throw new LabInputError(`Invalid workshop name ${JSON.stringify(workshop)}: allowed is ${WORKSHOP_NAME_RULE}.`);
@@ -157,6 +191,17 @@ function parseTimeout(text: string | undefined): number {
   const seconds = Number(text);
   if (!/^\d+$/.test(text) || seconds < 1 || seconds > MAX_TIMEOUT_SECONDS) {
     throw new LabInputError(`Invalid --timeout ${JSON.stringify(text)}: allowed a whole number of seconds from 1 to ${MAX_TIMEOUT_SECONDS}.`);
+  }
+  return seconds;
+}
+
+function parseInterval(text: string | undefined): number {
+  if (text === undefined) {
+    return DEFAULT_INTERVAL_SECONDS;
+  }
+  const seconds = Number(text);
+  if (!/^\d+$/.test(text) || seconds < MIN_INTERVAL_SECONDS || seconds > MAX_INTERVAL_SECONDS) {
+    throw new LabInputError(`Invalid --interval ${JSON.stringify(text)}: allowed a whole number of seconds from ${MIN_INTERVAL_SECONDS} to ${MAX_INTERVAL_SECONDS}.`);
   }
   return seconds;
 }

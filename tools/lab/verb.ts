@@ -14,6 +14,14 @@ export interface VerbInvocation {
   /** --param NAME=VALUE strings. */
   readonly params: readonly string[];
   readonly timeoutSeconds: number;
+  /** --interval (check --watch), default 60. */
+  readonly intervalSeconds: number;
+  /** --out, when given (cards: a folder, report: a file). */
+  readonly out?: string;
+  /** Whether stdout is a terminal. */
+  readonly interactive: boolean;
+  /** Registers what Ctrl-C does (a long-running verb stops cleanly). */
+  readonly onInterrupt: (handler: () => void) => void;
   /** Boolean options given (--json, --fast, ...). */
   readonly flags: ReadonlySet<string>;
   /** AWS clients and time for this workshop. */

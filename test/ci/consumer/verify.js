@@ -5,6 +5,9 @@
 //   node verify.js api PACKAGE_DIR     the public .d.ts files reach no internal module
 //   node verify.js synth APP_DIR       the example's cloud assembly: 2 hosts, the custom
 //                                      component on them, documents of the 2 custom steps
+//   node verify.js lab APP_DIR         the installed `lab` bin: --help works, and it loads
+//                                      two files of the package (bin/lab.js and the bundle)
+//                                      and no other module but Node's own
 'use strict';
 const fs = require('fs');
 const path = require('path');
@@ -28,8 +31,8 @@ if (mode === 'pack') {
   const files = pack.files.map((file) => file.path);
   const allowed = [
     /^package\.json$/, /^README\.md$/, /^CHANGELOG\.md$/, /^LICENSE$/, /^docs\/build-your-own-workshop\.md$/,
-    /^bin\/lab\.js$/, /^dist\/bin\/(container-networks-lab|lab)\.(js|d\.ts)$/,
-    /^dist\/lib\/.+\.(js|d\.ts)$/, /^dist\/tools\/lab\/.+\.(js|d\.ts)$/,
+    /^bin\/lab\.js$/, /^dist\/bin\/container-networks-lab\.(js|d\.ts)$/, /^dist\/bin\/lab\.js$/,
+    /^dist\/lib\/.+\.(js|d\.ts)$/,
     /^assets\/(lib|host|components|images|steps)\//,
   ];
   for (const file of files) {
@@ -40,7 +43,7 @@ if (mode === 'pack') {
   for (const needed of [
     'dist/lib/index.js', 'dist/lib/index.d.ts', 'dist/lib/private/assets.js', 'assets/lib/lab.sh',
     'assets/host/user-data.sh', 'assets/host/provision.sh', 'assets/components/docker-engine.sh',
-    'assets/images/hello/Dockerfile', 'assets/steps/06-across-hosts/step.json', 'bin/lab.js', 'dist/bin/lab.js', 'dist/tools/lab/cli.js', 'dist/lib/contract/index.js',
+    'assets/images/hello/Dockerfile', 'assets/steps/06-across-hosts/step.json', 'bin/lab.js', 'dist/bin/lab.js', 'dist/lib/contract/index.js',
   ]) {
     expect(files.includes(needed), `missing from the package: ${needed}`);
   }
@@ -131,7 +134,37 @@ if (mode === 'pack') {
   expect(schedules.length === 1, `expected the attendee's expiry schedule (buildWorkshopApp), found ${schedules.length}`);
   finish(`${templates.length} templates; ${instances.length} hosts with components/socat.sh and steps ${stepIds.join(', ')}; ` +
     `${documents.length} documents (${documents.map(({ resource }) => resource.Properties.Name).join(', ')})`);
+} else if (mode === 'lab') {
+  // Run the installed bin as npm links it, with a preload that records every
+  // module Node loads from a file and refuses the CDK's packages.
+  const { spawnSync } = require('child_process');
+  const record = path.join(target, 'lab-modules.json');
+  const preload = path.join(target, 'record-modules.js');
+  fs.writeFileSync(preload, `
+    const Module = require('module');
+    const fs = require('fs');
+    const loaded = [];
+    const load = Module._load;
+    Module._load = function (request, parent, isMain) {
+      if (/^(aws-cdk-lib|constructs|cdk-nag)(\\/|$)/.test(request)) throw new Error('the lab command loaded ' + request);
+      const exported = load.apply(this, arguments);
+      try { const file = Module._resolveFilename(request, parent, isMain); if (file.startsWith('/')) loaded.push(file); } catch {}
+      return exported;
+    };
+    process.on('exit', () => fs.writeFileSync(${JSON.stringify(record)}, JSON.stringify([...new Set(loaded)])));
+  `);
+  const bin = path.join(target, 'node_modules', '.bin', 'lab');
+  const run = spawnSync(process.execPath, ['--require', preload, bin, '--help'], { encoding: 'utf8', env: { ...process.env, AWS_REGION: 'us-east-1' } });
+  expect(run.status === 0, `lab --help exited ${run.status}: ${run.stderr}`);
+  expect(/^Usage: npx lab <command>/.test(run.stdout) && /\n  check \[STEP\]/.test(run.stdout), `lab --help did not print the usage: ${run.stdout.slice(0, 200)}`);
+  const packageDir = fs.realpathSync(path.join(target, 'node_modules', 'container-networks-lab'));
+  const loaded = fs.existsSync(record) ? JSON.parse(fs.readFileSync(record, 'utf8')).map((file) => fs.realpathSync(file)) : [];
+  const ofPackage = loaded.filter((file) => file.startsWith(packageDir + path.sep)).map((file) => path.relative(packageDir, file)).sort();
+  const others = loaded.filter((file) => !file.startsWith(packageDir + path.sep) && file !== preload);
+  expect(JSON.stringify(ofPackage) === JSON.stringify(['bin/lab.js', 'dist/bin/lab.js']), `the installed lab loaded these files of the package: ${ofPackage.join(', ')}`);
+  expect(others.length === 0, `the installed lab loaded modules from outside its bundle: ${others.slice(0, 5).join(', ')}`);
+  finish(`the installed lab printed its usage, loading only ${ofPackage.join(' and ')} (${(fs.statSync(path.join(packageDir, 'dist/bin/lab.js')).size / 1e6).toFixed(2)} MB) and Node's own modules`);
 } else {
-  console.error('usage: node verify.js pack PACK_JSON | api PACKAGE_DIR | synth APP_DIR');
+  console.error('usage: node verify.js pack PACK_JSON | api PACKAGE_DIR | synth APP_DIR | lab APP_DIR');
   process.exit(2);
 }

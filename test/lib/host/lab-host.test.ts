@@ -85,6 +85,11 @@ describe('LabHost', () => {
     expect(host.sshUser).toBe('ubuntu');
   });
 
+  test.each([['debian-13', 'admin'], ['ubuntu-24.04', 'ubuntu']] as const)('a %s host carries its login user in the tag cnlab:login-user (%s), for the lab command\'s cards', (hostOs, user) => {
+    const { template } = hostTemplate({ hostOs });
+    template.hasResourceProperties('AWS::EC2::Instance', { Tags: Match.arrayWith([{ Key: 'cnlab:login-user', Value: user }]) });
+  });
+
   test('takes an injected machine image instead of the public parameter', () => {
     const { template } = hostTemplate({ machineImage: ec2.MachineImage.fromSsmParameter('/lab/pinned-ami') });
     const parameters = Object.values(template.findParameters('*', { Type: 'AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>' }));

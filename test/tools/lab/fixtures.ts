@@ -1,6 +1,6 @@
 // Shared fakes for the lab command tests (test/ops*.test.ts): a fake AWS
 // account with two attendees, a fake clock, and a CLI environment that records output.
-import { DescribeInstancesCommand, EC2Client, Instance } from '@aws-sdk/client-ec2';
+import { DescribeInstancesCommand, DescribeKeyPairsCommand, DescribeSecurityGroupsCommand, DescribeVolumesCommand, EC2Client, Instance } from '@aws-sdk/client-ec2';
 import {
   DescribeInstanceInformationCommand,
   GetCommandInvocationCommand,
@@ -23,6 +23,16 @@ export interface FakeHost {
   readonly hostIndex: number;
   readonly privateIp: string;
   readonly pingStatus?: string;
+  /** Tag expires-at. */
+  readonly expiresAt?: string;
+  readonly publicIp?: string;
+  readonly instanceType?: string;
+  readonly launchTime?: string;
+  readonly keyName?: string;
+  readonly securityGroupIds?: readonly string[];
+  readonly name?: string;
+  /** Instead of the attendee tag's value from `attendee` (an injection attempt, say). */
+  readonly attendeeTag?: string;
 }
 
 /** alice and bob, each with a single host and two multi hosts; EC2 lists multi#2 before multi#1. */
@@ -39,6 +49,8 @@ export interface FakeStep {
   readonly stepId: string;
   /** The documents' cnlab:hosts tag; undefined leaves the tag out (an older deployment). */
   readonly hosts?: string;
+  /** The step's title in its documents' description. */
+  readonly title?: string;
 }
 
 export const DEFAULT_STEPS: readonly FakeStep[] = [
@@ -47,13 +59,14 @@ export const DEFAULT_STEPS: readonly FakeStep[] = [
 ];
 
 /** A document's content as LabStep writes it (only the parts the lab command reads). */
-function documentContent(step: FakeStep): string {
+function documentContent(step: FakeStep, action: string): string {
   const parameters: Record<string, unknown> = {};
   if (step.hosts === 'multi') {
     parameters.HOSTS = { type: 'String', description: 'hosts', default: '', allowedPattern: '^[0-9.,]*$', interpolationType: 'ENV_VAR' };
     parameters.TUNNEL_TYPE = { type: 'String', description: 'tunnel', default: 'gre', allowedPattern: '^(gre|vxlan|geneve)$', interpolationType: 'ENV_VAR' };
   }
-  return JSON.stringify({ schemaVersion: '2.2', description: step.stepId, parameters, mainSteps: [] });
+  const title = step.title ?? step.stepId;
+  return JSON.stringify({ schemaVersion: '2.2', description: `${title} (${step.stepId}, ${action}): what it teaches`, parameters, mainSteps: [] });
 }
 
 export function instanceOf(host: FakeHost): Instance {
@@ -61,11 +74,20 @@ export function instanceOf(host: FakeHost): Instance {
     InstanceId: host.instanceId,
     PrivateIpAddress: host.privateIp,
     State: { Name: host.pingStatus && host.pingStatus !== 'Online' ? 'stopped' : 'running' },
+    PublicIpAddress: host.publicIp,
+    InstanceType: host.instanceType as Instance['InstanceType'],
+    LaunchTime: host.launchTime ? new Date(host.launchTime) : undefined,
+    KeyName: host.keyName,
+    SecurityGroups: host.securityGroupIds?.map((GroupId) => ({ GroupId })),
+    RootDeviceName: '/dev/xvda',
+    BlockDeviceMappings: [{ DeviceName: '/dev/xvda', Ebs: { VolumeId: `vol-${host.instanceId.slice(2)}` } }],
     Tags: [
       { Key: 'workshop', Value: WORKSHOP },
-      { Key: 'attendee', Value: host.attendee },
+      { Key: 'attendee', Value: host.attendeeTag ?? host.attendee },
       { Key: 'cnlab:topology', Value: host.topology },
       { Key: 'cnlab:host-index', Value: String(host.hostIndex) },
+      ...(host.expiresAt ? [{ Key: 'expires-at', Value: host.expiresAt }] : []),
+      ...(host.name ? [{ Key: 'Name', Value: host.name }] : []),
     ],
   };
 }
@@ -87,7 +109,10 @@ export function restoreFakeAws(): void {
   activeStubs.splice(0).forEach((stub) => stub.restore());
 }
 
-export function fakeAws(options: { hosts?: readonly FakeHost[]; steps?: readonly FakeStep[]; invocation?: InvocationScript } = {}): FakeAws {
+/** Security groups by id: whether each admits TCP 22. */
+export type FakeSecurityGroups = Readonly<Record<string, { readonly ssh: boolean }>>;
+
+export function fakeAws(options: { hosts?: readonly FakeHost[]; steps?: readonly FakeStep[]; invocation?: InvocationScript; securityGroups?: FakeSecurityGroups; volumeGiB?: number } = {}): FakeAws {
   const hosts = options.hosts ?? DEFAULT_HOSTS;
   const steps = options.steps ?? DEFAULT_STEPS;
   const ssm = mockClient(SSMClient);
@@ -100,6 +125,22 @@ export function fakeAws(options: { hosts?: readonly FakeHost[]; steps?: readonly
     const matching = workshop === undefined || workshop === WORKSHOP ? hosts : [];
     return { Reservations: [{ Instances: matching.map(instanceOf) }] };
   });
+  ec2.on(DescribeSecurityGroupsCommand).callsFake((input: { GroupIds?: string[] }) => ({
+    SecurityGroups: (input.GroupIds ?? []).filter((id) => options.securityGroups?.[id]).map((GroupId) => ({
+      GroupId,
+      IpPermissions: options.securityGroups?.[GroupId].ssh
+        ? [{ IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '203.0.113.0/24' }] }]
+        : [{ IpProtocol: 'tcp', FromPort: 8080, ToPort: 8080, UserIdGroupPairs: [{ GroupId }] }],
+    })),
+  }));
+  ec2.on(DescribeKeyPairsCommand).callsFake((input: { Filters?: Array<{ Name?: string; Values?: string[] }> }) => ({
+    KeyPairs: (input.Filters?.find((filter) => filter.Name === 'key-name')?.Values ?? [])
+      .filter((KeyName) => !KeyName.includes('deleted'))
+      .map((KeyName) => ({ KeyName, KeyPairId: `key-${KeyName.replace(/[^a-z0-9]/g, '')}` })),
+  }));
+  ec2.on(DescribeVolumesCommand).callsFake((input: { VolumeIds?: string[] }) => ({
+    Volumes: (input.VolumeIds ?? []).map((VolumeId) => ({ VolumeId, Size: options.volumeGiB ?? 30 })),
+  }));
   ssm.on(DescribeInstanceInformationCommand).callsFake((input: { Filters?: Array<{ Key?: string; Values?: string[] }> }) => {
     const ids = input.Filters?.find((filter) => filter.Key === 'InstanceIds')?.Values ?? [];
     return {
@@ -127,7 +168,7 @@ export function fakeAws(options: { hosts?: readonly FakeHost[]; steps?: readonly
     if (!step) {
       throw Object.assign(new Error('document does not exist'), { name: 'InvalidDocument' });
     }
-    return { Name: input.Name, Content: documentContent(step), DocumentFormat: 'JSON' };
+    return { Name: input.Name, Content: documentContent(step, input.Name.slice(input.Name.lastIndexOf('-') + 1)), DocumentFormat: 'JSON' };
   });
   const documentOfCommand = new Map<string, string>();
   ssm.on(SendCommandCommand).callsFake((input: { DocumentName: string; InstanceIds: string[]; Parameters?: Record<string, string[]> }) => {
@@ -153,8 +194,8 @@ export function awsError(name: string, message = name): Error {
 }
 
 /** A context on a fake clock: sleeping advances time at once. The clients are the ones {@link fakeAws} stubs. */
-export function fakeContext(progress: string[] = []): LabContext & { sleeps: number[]; clock: { now: number } } {
-  const clock = { now: 0 };
+export function fakeContext(progress: string[] = [], startAt = 0): LabContext & { sleeps: number[]; clock: { now: number } } {
+  const clock = { now: startAt };
   const sleeps: number[] = [];
   const sleep = async (milliseconds: number): Promise<void> => {
     sleeps.push(milliseconds);
@@ -179,12 +220,12 @@ export interface CliRun {
   readonly stderr: string;
 }
 
-/** Runs the lab command against fake AWS; the context's workshop follows --workshop. */
-export async function runLab(_aws: FakeAws, argv: readonly string[], extra: Partial<LabCliEnvironment> = {}): Promise<CliRun> {
+/** Runs the lab command against fake AWS; the context's workshop follows --workshop; its fake clock starts at `startAt` (ms). */
+export async function runLab(_aws: FakeAws, argv: readonly string[], extra: Partial<LabCliEnvironment> = {}, startAt = 0): Promise<CliRun> {
   let stdout = '';
   const stderr: string[] = [];
   const code = await runLabCli(argv, {
-    createContext: (workshop) => ({ ...fakeContext(stderr), workshop }),
+    createContext: (workshop) => ({ ...fakeContext(stderr, startAt), workshop }),
     stdout: (text) => { stdout += text; },
     stderr: (line) => stderr.push(line),
     env: {},

@@ -25,6 +25,24 @@ export interface FoundHost {
    * endpoint cannot tell (an emulator without DescribeInstanceInformation).
    */
   readonly agentStatus: string;
+  /** Public IPv4 address, when it has one (a stopped host has none). */
+  readonly publicIp?: string;
+  /** Tag `expires-at`: when the attendee's lab expires (UTC, yyyy-mm-ddThh:mm:ssZ). */
+  readonly expiresAt?: string;
+  /** Tag `Name`. */
+  readonly name?: string;
+  /** Tag `cnlab:login-user`: the image's login user, for SSH. */
+  readonly loginUser?: string;
+  /** EC2 instance type, e.g. t3.large. */
+  readonly instanceType?: string;
+  /** When EC2 last started the instance (ISO 8601). */
+  readonly launchTime?: string;
+  /** The key pair the instance was launched with. */
+  readonly keyName?: string;
+  /** Its security groups. */
+  readonly securityGroupIds?: readonly string[];
+  /** EBS volumes attached to it (the root volume first). */
+  readonly volumeIds?: readonly string[];
 }
 
 /**
@@ -173,7 +191,28 @@ function parseHostTags(instance: Instance): Omit<FoundHost, 'agentStatus'> | str
     hostIndex,
     privateIp: instance.PrivateIpAddress,
     instanceState: instance.State?.Name ?? 'unknown',
+    ...instanceDetails(instance),
   };
+}
+
+/** What the pages and the watch show besides a host's place: addresses, expiry, type, key, groups, volumes. */
+function instanceDetails(instance: Instance): Partial<FoundHost> {
+  const volumes = (instance.BlockDeviceMappings ?? [])
+    .sort((a, b) => Number(b.DeviceName === instance.RootDeviceName) - Number(a.DeviceName === instance.RootDeviceName))
+    .map((mapping) => mapping.Ebs?.VolumeId)
+    .filter((id): id is string => !!id);
+  const details: Partial<Record<keyof FoundHost, unknown>> = {
+    publicIp: instance.PublicIpAddress,
+    expiresAt: tagValue(instance, HOST_TAGS.expiresAt),
+    name: tagValue(instance, 'Name'),
+    loginUser: tagValue(instance, HOST_TAGS.loginUser),
+    instanceType: instance.InstanceType,
+    launchTime: instance.LaunchTime ? new Date(instance.LaunchTime).toISOString() : undefined,
+    keyName: instance.KeyName,
+    securityGroupIds: instance.SecurityGroups?.map((group) => group.GroupId).filter((id): id is string => !!id),
+    volumeIds: volumes.length > 0 ? volumes : undefined,
+  };
+  return Object.fromEntries(Object.entries(details).filter(([, value]) => value !== undefined)) as Partial<FoundHost>;
 }
 
 function findDuplicatePositions(hosts: readonly FoundHost[]): string[] {

@@ -1,10 +1,12 @@
-/** Waits for the given number of milliseconds. Injected so tests do not wait. */
-export type Sleep = (milliseconds: number) => Promise<void>;
+import { setTimeout as sleepFor } from 'timers/promises';
+
+/** Waits for the given number of milliseconds, or until the signal aborts (then rejects). Injected so tests do not wait. */
+export type Sleep = (milliseconds: number, signal?: AbortSignal) => Promise<void>;
 
 /** Current time in milliseconds. Injected so tests control the clock. */
 export type Clock = () => number;
 
-export const realSleep: Sleep = (milliseconds) => new Promise((resolve) => setTimeout(resolve, milliseconds));
+export const realSleep: Sleep = (milliseconds, signal) => sleepFor(milliseconds, undefined, signal ? { signal } : undefined);
 export const realClock: Clock = () => Date.now();
 
 /** Error names (or codes) by which AWS services say "slow down". */

@@ -1,77 +1,46 @@
-import { HostOutcome } from '../aws/command-runner';
-import { LabContext } from '../aws/context';
-import { discoverLabHosts } from '../aws/host-inventory';
-import { documentNameOf, listDeployedSteps, resolveStep, StepDocuments, topologyOf } from '../aws/step-documents';
-import { EXIT_CODES } from '../errors';
-import { checkGridToJson, failureReason, formatCheckGrid, formatStepProgress } from '../format';
-import { CheckCell, CheckGrid, CheckVerdict, HostStepResult, isFailedCell, succeeded } from '../results';
-import { planTargets, sendToHosts } from '../targets';
-import { LabVerb } from '../verb';
-
-/** What `lab check` does. */
-export interface CheckRequest {
-  /** One step (`6`, `06`, `06-across-hosts`), or every step when undefined. */
-  readonly step?: string;
-  readonly attendee?: string;
-  readonly timeoutSeconds: number;
-}
-
-/**
- * Runs the check document of one step, or of every step one after another,
- * on the selected attendees' hosts of each step's topology, and grades each
- * attendee × step.
- */
-export async function checkSteps(context: LabContext, request: CheckRequest): Promise<CheckGrid> {
-  const allSteps = await listDeployedSteps(context);
-  const steps: StepDocuments[] = request.step !== undefined
-    ? [resolveStep(allSteps, request.step)]
-    : allSteps.filter((step) => step.documentNames.check !== undefined);
-  if (request.step !== undefined) {
-    documentNameOf(steps[0], 'check');
-  }
-  const inventory = await discoverLabHosts(context, { attendee: request.attendee });
-  const attendees = request.attendee !== undefined ? [request.attendee] : inventory.attendees;
-  const cells: CheckCell[] = [];
-  for (const step of steps) {
-    const documentName = documentNameOf(step, 'check');
-    const plan = planTargets(inventory.hosts, attendees, topologyOf(step), {});
-    const started = context.now();
-    const results = await sendToHosts(context, documentName, plan, request.timeoutSeconds, `cnlab check ${step.stepId}`, false);
-    const stepCells = attendees.map((attendee) => gradeCell(attendee, step.stepId, results.filter(({ host }) => host.attendee === attendee)));
-    cells.push(...stepCells);
-    context.progress(formatStepProgress(step.stepId, stepCells, Math.round((context.now() - started) / 1000)));
-  }
-  return { workshop: context.workshop, stepIds: steps.map((step) => step.stepId), attendees, cells, warnings: inventory.warnings };
-}
-
-/** The verdict of an attendee's hosts on one check: the worst host decides, the first failing host gives the reason. */
-export function gradeCell(attendee: string, stepId: string, hosts: readonly HostStepResult[]): CheckCell {
-  if (hosts.length === 0) {
-    return { attendee, stepId, verdict: 'N/A', hosts };
-  }
-  const failing = hosts.filter(({ result }) => !succeeded(result));
-  if (failing.length === 0) {
-    return { attendee, stepId, verdict: 'PASS', hosts };
-  }
-  const verdictOf = (outcome: HostOutcome): CheckVerdict =>
-    outcome === 'Offline' || outcome === 'Skipped' ? 'OFFLINE' : outcome === 'TimedOut' ? 'TIMEOUT' : 'FAIL';
-  const first = failing.find(({ result }) => verdictOf(result.outcome) === 'FAIL') ?? failing[0];
-  const label = hosts.length > 1 ? `${first.host.topology}#${first.host.hostIndex}: ` : '';
-  return { attendee, stepId, verdict: verdictOf(first.result.outcome), reason: label + failureReason(first.result), hosts };
-}
+import { EXIT_CODES, LabInputError } from '../errors';
+import { checkSteps } from '../checks';
+import { checkGridToJson, formatCheckGrid } from '../format';
+import { isFailedCell } from '../results';
+import { LabVerb, VerbInvocation } from '../verb';
+import { watchProgress } from '../watch';
+import { writeReport } from './report';
 
 /** `lab check [STEP]`: the attendee × step grid of PASS / FAIL. */
 export const checkVerb: LabVerb = {
   name: 'check',
   usage: `  check [STEP]           run the check of a step (default: every step), print an
-                         attendee x step grid of PASS / FAIL with the FAIL reasons`,
-  options: ['attendee', 'all', 'json'],
+                         attendee x step grid of PASS / FAIL with the FAIL reasons;
+                         with --watch, again every --interval until Ctrl-C (and
+                         with --out FILE, the progress page rewritten each round)`,
+  options: ['attendee', 'all', 'json', 'watch', 'interval', 'out'],
   step: 'optional',
   changesHosts: false,
   async run(invocation) {
+    if (invocation.flags.has('watch')) {
+      return watchChecks(invocation);
+    }
+    if (invocation.out !== undefined) {
+      throw new LabInputError('lab check takes --out only with --watch (the page rewritten each round); for one page: lab report --out FILE.');
+    }
     const grid = await checkSteps(invocation.context, { step: invocation.step, attendee: invocation.attendee, timeoutSeconds: invocation.timeoutSeconds });
     invocation.stdout(invocation.flags.has('json') ? `${JSON.stringify(checkGridToJson(grid), null, 2)}\n` : `${formatCheckGrid(grid)}\n`);
     const graded = grid.cells.filter((cell) => cell.verdict !== 'N/A');
     return graded.length > 0 && !grid.cells.some(isFailedCell) ? EXIT_CODES.ok : EXIT_CODES.failed;
   },
 };
+
+/** `lab check --watch`: rounds until Ctrl-C. */
+function watchChecks(invocation: VerbInvocation): Promise<number> {
+  const stop = new AbortController();
+  const out = invocation.out;
+  invocation.onInterrupt(() => stop.abort());
+  return watchProgress(invocation.context, {
+    request: { step: invocation.step, attendee: invocation.attendee, timeoutSeconds: invocation.timeoutSeconds },
+    intervalSeconds: invocation.intervalSeconds,
+    signal: stop.signal,
+    interactive: invocation.interactive,
+    write: invocation.stdout,
+    ...(out ? { onSnapshot: (snapshot) => writeReport(invocation.context, snapshot, out, invocation.intervalSeconds) } : {}),
+  });
+}
