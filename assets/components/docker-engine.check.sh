@@ -6,8 +6,9 @@ set -euo pipefail
 
 command -v docker >/dev/null 2>&1 ||
   fail "no docker command; run ${CNLAB_HOME}/components/docker-engine.sh again"
-server=$(docker version --format '{{.Server.Version}}' 2>/dev/null) ||
+docker info >/dev/null 2>&1 ||
   fail "the Docker daemon does not answer; try: systemctl status docker (or start dockerd), then docker info"
+server=$(docker_server_version)
 compose=$(docker compose version --short 2>/dev/null) ||
   fail "no Compose v2 plugin (docker compose); run ${CNLAB_HOME}/components/docker-engine.sh again"
 case "$compose" in
@@ -19,4 +20,11 @@ iptables -t nat -S DOCKER >/dev/null 2>&1 ||
   fail "no DOCKER chain in the nat table; dockerd runs without iptables? check its settings (--iptables)"
 [ "$(cat /proc/sys/net/ipv4/ip_forward)" = 1 ] ||
   fail "IP forwarding is off; Docker turns it on at start: restart dockerd"
-pass "Docker $server answers, Compose $compose, docker0 bridge, nat DOCKER chain, IP forwarding on"
+holds=$(apt-mark showhold)
+for pkg in docker.io containerd runc; do
+  if dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep 'ok installed' >/dev/null; then
+    grep -qx "$pkg" <<<"$holds" ||
+      fail "$pkg is not held: unattended-upgrades could upgrade and restart it during the workshop; run ${CNLAB_HOME}/components/docker-engine.sh again"
+  fi
+done
+pass "Docker $server answers, Compose $compose, docker0 bridge, nat DOCKER chain, IP forwarding on, Docker's packages held"

@@ -58,4 +58,6 @@ apt_install docker.io
 install_docker_cli
 install_compose_v2
 start_docker
-say "Docker $(docker version --format '{{.Server.Version}}'), $(docker compose version)"
+# Docker, its runtime and Compose stay as installed while the lab runs.
+hold_packages docker docker.io docker-cli containerd runc docker-compose docker-compose-v2
+say "Docker $(docker_server_version), $(docker compose version)"

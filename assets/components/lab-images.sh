@@ -45,7 +45,7 @@ for name in "${names[@]}"; do
   log=$LOG_DIR/$name.log
   start=$SECONDS
   hash=$(context_hash "$dir")
-  if [ "$(docker image inspect --format "{{ index .Config.Labels \"$CONTEXT_LABEL\" }}" "$image" 2>/dev/null)" = "$hash" ]; then
+  if [ "$(docker image inspect "$image" 2>/dev/null | jq -r --arg label "$CONTEXT_LABEL" '.[0].Config.Labels[$label] // empty')" = "$hash" ]; then
     say "$image is current (built from the same files): not built again"
     built=$((built + 1))
     continue
@@ -59,7 +59,7 @@ for name in "${names[@]}"; do
     tail -n 30 "$log" >&2
     exit 1
   fi
-  say "built $image in $((SECONDS - start)) s ($(docker image inspect --format '{{.Size}}' "$image" | awk '{printf "%.0f MB", $1/1e6}'))"
+  say "built $image in $((SECONDS - start)) s ($(docker image inspect "$image" | jq -r '.[0].Size' | awk '{printf "%.0f MB", $1/1e6}'))"
   built=$((built + 1))
 done
 say "$built lab image(s) ready"

@@ -23,4 +23,6 @@ retry 30 ovs_running || {
   echo "Open vSwitch did not answer within 30 s; see /var/log/openvswitch/*.log" >&2
   exit 1
 }
+# Open vSwitch stays as installed while the lab runs.
+hold_packages openvswitch openvswitch-switch openvswitch-common
 say "$(ovs-vsctl --version | head -n 1), datapaths: $(ovs-vsctl get Open_vSwitch . datapath_types)"

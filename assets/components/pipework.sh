@@ -7,16 +7,18 @@ set -euo pipefail
 # Pipework is one shell script; it needs iproute2, the docker CLI, arping
 # (lab-tools) and ovs-vsctl for Open vSwitch bridges (open-vswitch).
 #
-# The pin. Both values were taken from a stored copy of the repository
-# jpetazzo/pipework (file "pipework" at this commit), NOT from a download:
-# GitHub is unreachable from the machine this was written on. The SHA-256 was
-# computed from that stored text and must be confirmed on the first real
-# deploy (a mismatch stops provisioning with both hashes printed).
-# Caution: this commit predates pipework's cgroup-v2 workaround (2022, PR #249);
-# the pipework check runs pipework once for real and says so if that bites.
-# Override both with CNLAB_PIPEWORK_COMMIT and CNLAB_PIPEWORK_SHA256.
-PIPEWORK_COMMIT=${CNLAB_PIPEWORK_COMMIT:-000ed6afa926d254cba9a7cc6045e349529a7fc2}
-PIPEWORK_SHA256=${CNLAB_PIPEWORK_SHA256:-b829cb4c4c4b1d393db22d322ca281552cb6f300f2705b8e84db0064bc422c48}
+# The pin: upstream's newest commit (2024-11-04, "Fix MTU detection when PCI
+# Virtual Functions are present"). Both values were taken from a stored copy of
+# the repository jpetazzo/pipework (git show <commit>:pipework | sha256sum),
+# NOT from a download: GitHub is unreachable from the machine this was written
+# on, so the hash must be confirmed on the first real deploy (a mismatch stops
+# provisioning with both hashes printed). At this commit pipework looks a
+# container up with `docker inspect` whenever the kernel knows cgroup2 (no
+# cgroup-v1 mount is needed), and it removes the /var/run/netns/<pid> link it
+# makes for `ip netns exec`. Override both with CNLAB_PIPEWORK_COMMIT and
+# CNLAB_PIPEWORK_SHA256.
+PIPEWORK_COMMIT=${CNLAB_PIPEWORK_COMMIT:-9ba97f1735022fb5f811d9c2a304dda33fae1ad1}
+PIPEWORK_SHA256=${CNLAB_PIPEWORK_SHA256:-cae1e9b01b58877a030b89015ec8e7a3a7319c55d6ff8723de23a481c17d310d}
 PIPEWORK_URL=https://raw.githubusercontent.com/jpetazzo/pipework/$PIPEWORK_COMMIT/pipework
 # What was installed, for the check (sha256sum -c format).
 RECORD=/var/lib/container-networks/pipework.sha256
@@ -68,36 +70,3 @@ else
 fi
 mkdir -p "${RECORD%/*}"
 printf '%s  %s\n' "$PIPEWORK_SHA256" "$CNLAB_PIPEWORK" >"$RECORD"
-
-# Pipework at this commit looks for a cgroup-v1 hierarchy with "devices" in
-# its mount options before it asks Docker for the container's process, and
-# stops with "Could not locate cgroup mount point" where there is none: hosts
-# with only cgroup v2 (Ubuntu 24.04, Debian 12). An empty named v1 hierarchy
-# satisfies that search; pipework finds no group of the container's name in
-# it and asks `docker inspect`, as it always does for Docker containers.
-COMPAT_MOUNT=/run/pipework-cgroup
-has_devices_hierarchy() {
-  awk '$3 == "cgroup" && $4 ~ /(^|[,=])devices(,|$)/ { found = 1 } END { exit !found }' /proc/mounts
-}
-if has_devices_hierarchy; then
-  say "a cgroup hierarchy pipework can search exists already"
-else
-  say "cgroup v2 only: mounting an empty named hierarchy at $COMPAT_MOUNT for pipework"
-  mkdir -p "$COMPAT_MOUNT"
-  mount -t cgroup -o none,name=devices cgroup "$COMPAT_MOUNT"
-  if has_systemd; then
-    # /run is emptied at boot: mount it again whenever the host starts.
-    cat >/etc/systemd/system/pipework-cgroup.service <<UNIT
-[Unit]
-Description=Empty named cgroup-v1 hierarchy that pipework searches (container-networks-lab)
-[Service]
-Type=oneshot
-RemainAfterExit=yes
-ExecStart=/bin/sh -c 'mkdir -p $COMPAT_MOUNT && (mountpoint -q $COMPAT_MOUNT || mount -t cgroup -o none,name=devices cgroup $COMPAT_MOUNT)'
-[Install]
-WantedBy=multi-user.target
-UNIT
-    systemctl daemon-reload
-    systemctl enable pipework-cgroup.service >/dev/null 2>&1
-  fi
-fi

@@ -36,7 +36,9 @@ export CNLAB_HOME CNLAB_OVS_DATAPATH CNLAB_DOCKER_DAEMON_JSON CNLAB_DOCKER_RESTA
 CNLAB_IMAGE_PREFIX=cnlab
 # Label put on everything a step creates, so its reset can find it.
 CNLAB_LABEL="container-networks-lab.step"
-export CNLAB_IMAGE_PREFIX CNLAB_LABEL
+# Where the lab scripts keep notes between a step's run and its reset.
+CNLAB_STATE=/var/lib/container-networks
+export CNLAB_IMAGE_PREFIX CNLAB_LABEL CNLAB_STATE
 
 # section TITLE: a heading between the parts of a step's output.
 section() {
@@ -53,6 +55,22 @@ say() {
 show() {
   printf '\n$ %s\n' "$*"
   "$@"
+}
+
+# show_sh 'COMMAND | FILTER': like show, for a short pipeline.
+show_sh() {
+  printf '\n$ %s\n' "$1"
+  bash -c "$1"
+}
+
+# show_when_ready TRIES COMMAND...: wait quietly until COMMAND succeeds (at
+# most TRIES tries, a second apart: a service takes a moment to start
+# listening), then show it as the attendee would type it, and run it.
+show_when_ready() {
+  local tries=$1
+  shift
+  retry "$tries" "$@" >/dev/null 2>&1 || true
+  show "$@"
 }
 
 # pass TEXT: the check's verdict when all is well (exit 0).
@@ -120,6 +138,137 @@ retry_every() {
   done
 }
 
+# Reading Docker's state. Docker's --format option takes Go templates, which
+# are written with double curly braces; Systems Manager reads double braces in
+# a document as a reference to a document parameter, so the lab scripts read
+# the JSON that `docker inspect` prints with jq instead.
+
+# container_running NAME: true when the container NAME exists and runs.
+container_running() {
+  [ "$(docker inspect "$1" 2>/dev/null | jq -r '.[0].State.Running')" = true ]
+}
+
+# container_pid NAME: the host's process id of the container's first process.
+container_pid() {
+  docker inspect "$1" | jq -r '.[0].State.Pid'
+}
+
+# container_ip NAME: the container's IPv4 address (on its first network).
+container_ip() {
+  docker inspect "$1" | jq -r '[.[0].NetworkSettings.Networks[].IPAddress | select(. != "")][0] // empty'
+}
+
+# network_ipv4 NETWORK FIELD: a Docker network's IPv4 Subnet or Gateway.
+network_ipv4() {
+  docker network inspect "$1" \
+    | jq -r --arg field "$2" '[.[0].IPAM.Config[] | select((.Subnet // "") | test(":") | not) | .[$field] // empty][0] // empty'
+}
+
+# docker_server_version: the Docker daemon's version (from `docker version`).
+docker_server_version() {
+  docker version 2>/dev/null | awk '/^Server/ { server = 1 } server && $1 == "Version:" { print $2; exit }'
+}
+
+# host_address: this host's own IPv4 address on its network: the address of
+# the interface that holds the default route, else the first global address
+# that is not on a bridge made by Docker or by a lab step.
+host_address() {
+  local dev address=""
+  dev=$(ip -4 route show default | awk '{ for (i = 1; i < NF; i++) if ($i == "dev") { print $(i + 1); exit } }')
+  if [ -n "$dev" ]; then
+    address=$(ip -4 -o addr show dev "$dev" scope global | awk '{ sub(/\/.*/, "", $4); print $4; exit }')
+  fi
+  if [ -z "$address" ]; then
+    address=$(ip -4 -o addr show scope global \
+      | grep -Ev ': (docker0|br-[0-9a-f]{12}|br-s7|br-tun|br1|ovsbr1|s[0-9]-[a-z0-9-]+) ' \
+      | awk '{ sub(/\/.*/, "", $4); print $4; exit }')
+  fi
+  printf '%s' "$address"
+}
+
+# Kernel modules. A step that makes the kernel load a module (Docker loads
+# br_netfilter for icc=false; Open vSwitch loads the tunnel modules) notes
+# which were loaded before it ran; its reset unloads only those the step
+# loaded, so the host's kernel is as the step found it.
+
+# module_state MODULE: loaded, absent, builtin (part of the kernel: cannot be
+# unloaded), or none (this kernel has no loadable modules: no /proc/modules).
+module_state() {
+  local name=${1//-/_} builtin
+  if [ ! -e /proc/modules ]; then
+    echo none
+  elif awk -v m="$name" '$1 == m { found = 1 } END { exit !found }' /proc/modules; then
+    echo loaded
+  else
+    builtin=/lib/modules/$(uname -r)/modules.builtin
+    if [ -r "$builtin" ] && sed 's#.*/##; s#\.ko$##; s#-#_#g' "$builtin" | grep -qx "$name"; then
+      echo builtin
+    else
+      echo absent
+    fi
+  fi
+}
+
+# note_modules STEP MODULE...: write down which of these modules are loaded
+# now, before STEP changes anything. A second run keeps the first note.
+note_modules() {
+  local step=$1 note=$CNLAB_STATE/modules-before-$1 module
+  shift
+  [ -e "$note" ] && return 0
+  mkdir -p "$CNLAB_STATE"
+  for module in "$@"; do
+    printf '%s %s\n' "$module" "$(module_state "$module")"
+  done >"$note"
+}
+
+# restore_modules STEP: unload, in the order noted, the modules that were
+# absent before STEP's run and are loaded now; say what stays and why.
+restore_modules() {
+  local step=$1 note=$CNLAB_STATE/modules-before-$1 module was now
+  local -a unloaded=() kept=() builtin=() stuck=()
+  if [ ! -e "$note" ]; then
+    say "kernel modules: no note from step $step's run, so nothing to unload"
+    return 0
+  fi
+  while read -r module was; do
+    now=$(module_state "$module")
+    case "$was/$now" in
+      none/*)
+        say "kernel modules: this kernel cannot load or unload modules (no /proc/modules; what it has is built in), so there is nothing to unload"
+        break ;;
+      absent/loaded)
+        if rmmod "$module" 2>/dev/null; then unloaded+=("$module"); else stuck+=("$module"); fi ;;
+      loaded/loaded) kept+=("$module") ;;
+      builtin/* | */builtin) builtin+=("$module") ;;
+    esac
+  done <"$note"
+  [ "${#unloaded[@]}" -eq 0 ] || say "kernel modules: unloaded ${unloaded[*]} (loaded during step $step)"
+  [ "${#kept[@]}" -eq 0 ] || say "kernel modules: ${kept[*]} stay loaded (they were loaded before step $step)"
+  [ "${#builtin[@]}" -eq 0 ] || say "kernel modules: ${builtin[*]} are built into this kernel and cannot be unloaded"
+  [ "${#stuck[@]}" -eq 0 ] || say "kernel modules: ${stuck[*]} were loaded during step $step but are in use and stay loaded ('lsmod' shows what uses them)"
+  rm -f "$note"
+}
+
+# remove_netns_links [PID...]: remove the /var/run/netns/<pid> links that
+# pipework makes (so that `ip netns exec <pid>` reaches a container) for these
+# process ids, and any such link whose process is gone. Only symbolic links
+# named after a process id and pointing at /proc/<that id>/ns/net are touched:
+# `ip netns add` makes files, never such links.
+remove_netns_links() {
+  local link pid
+  for link in /var/run/netns/*; do
+    [ -L "$link" ] || continue
+    pid=${link##*/}
+    if ! [[ "$pid" =~ ^[0-9]+$ ]] || [ "$(readlink "$link")" != "/proc/$pid/ns/net" ]; then
+      continue
+    fi
+    if [ ! -e "/proc/$pid" ] || [[ " $* " == *" $pid "* ]]; then
+      say "removing the namespace link $link (pipework made it for process $pid)"
+      rm -f "$link"
+    fi
+  done
+}
+
 # wanted_lab_images: the names of the lab images this host builds, one a
 # line: those its user data listed in /var/lib/container-networks/lab-images
 # (the images of the steps of its topology), else every folder under images/.
@@ -156,7 +305,17 @@ remove_networks() {
 }
 
 # restart_docker: restart the Docker daemon and wait until it answers.
+#
+# Every running container stops with the daemon. Docker starts again those
+# that have a restart policy (the lab steps give one to every container they
+# leave running), each in a new network namespace: what Docker plumbed comes
+# back by itself, but a cable made by hand into the old namespace (steps 3
+# and 5) is gone with it. Such a step leaves a note in $CNLAB_STATE/recable/
+# (its reset removes it), and the cables are put back here.
 restart_docker() {
+  local -a coming_back=()
+  local name hook missing=()
+  mapfile -t coming_back < <(containers_with_restart_policy)
   say "restarting the Docker daemon ($CNLAB_DOCKER_RESTART)"
   # systemd refuses to start a unit restarted several times in a row within a
   # short while; forget earlier restarts so a step can be run again at once.
@@ -164,7 +323,159 @@ restart_docker() {
     systemctl reset-failed docker >/dev/null 2>&1 || true
   fi
   sh -c "$CNLAB_DOCKER_RESTART"
-  retry 30 docker info >/dev/null 2>&1
+  if ! retry 30 docker info >/dev/null 2>&1; then
+    say "the Docker daemon does not answer 30 s after its restart: look at 'systemctl status docker' and 'journalctl -u docker'"
+    return 1
+  fi
+  if [ "${#coming_back[@]}" -gt 0 ]; then
+    say "containers with a restart policy that Docker starts again: ${coming_back[*]}"
+    retry 3 all_running "${coming_back[@]}" || true
+    for name in "${coming_back[@]}"; do
+      container_running "$name" || missing+=("$name")
+    done
+    if [ "${#missing[@]}" -gt 0 ]; then
+      # Docker starts them all at once and does not try again: a container
+      # that shares another's namespace (--network container:NAME) fails when
+      # it comes up first.
+      say "not running yet: ${missing[*]}; starting them again"
+      docker start "${missing[@]}" >/dev/null 2>&1 || true
+      retry 20 all_running "${missing[@]}" \
+        || say "still not running: look at 'docker ps -a' and 'docker logs NAME' for ${missing[*]}"
+    fi
+  fi
+  for hook in "$CNLAB_STATE"/recable/*.sh; do
+    [ -f "$hook" ] || continue
+    say "putting back hand-made cables that died with the old namespaces ($hook)"
+    # shellcheck source=/dev/null
+    if ! (. "$hook"); then
+      say "could not put back every cable of $hook: run that step's run.sh again"
+    fi
+  done
+}
+
+# all_running NAME...: true when every one of these containers runs.
+all_running() {
+  local name
+  for name in "$@"; do
+    container_running "$name" || return 1
+  done
+}
+
+# containers_with_restart_policy: the names of the running containers that
+# Docker starts again after a restart of the daemon.
+containers_with_restart_policy() {
+  local ids
+  ids=$(docker ps -q)
+  [ -n "$ids" ] || return 0
+  # shellcheck disable=SC2086 # one id per word
+  docker inspect $ids | jq -r '.[] | select((.HostConfig.RestartPolicy.Name // "no") | IN("", "no") | not) | .Name | ltrimstr("/")'
+}
+
+# remember_cables STEP LINE...: lines of lab.sh calls that put back STEP's
+# hand-made cables after a restart of Docker (see restart_docker); forget_cables
+# STEP drops them (its reset does).
+remember_cables() {
+  local step=$1
+  shift
+  mkdir -p "$CNLAB_STATE/recable"
+  printf '%s\n' "# written by step $step's run.sh, removed by its reset.sh" "$@" >"$CNLAB_STATE/recable/$step.sh"
+}
+forget_cables() {
+  rm -f "$CNLAB_STATE/recable/$1.sh"
+}
+
+# recable_veth C1 IF1 ADDRESS1 C2 IF2 ADDRESS2: a veth pair between two
+# running containers, IF1 with ADDRESS1 in C1 and IF2 with ADDRESS2 in C2
+# (step 3's cable by hand); nothing to do when C1 still has IF1.
+recable_veth() {
+  local pid1 pid2
+  pid1=$(container_pid "$1")
+  pid2=$(container_pid "$4")
+  if nsenter --target "$pid1" --net ip link show "$2" >/dev/null 2>&1; then
+    return 0
+  fi
+  ip link del "$2" 2>/dev/null || true
+  show ip link add "$2" type veth peer name "$5"
+  show ip link set "$2" netns "$pid1"
+  show ip link set "$5" netns "$pid2"
+  show nsenter --target "$pid1" --net ip addr add "$3" dev "$2"
+  show nsenter --target "$pid1" --net ip link set "$2" up
+  show nsenter --target "$pid2" --net ip addr add "$6" dev "$5"
+  show nsenter --target "$pid2" --net ip link set "$5" up
+}
+
+# recable_pipework BRIDGE IFACE CONTAINER ADDRESS/PREFIX: pipework_attach
+# again, unless the container still has IFACE. On an Open vSwitch bridge the
+# port records of cables that died with the old namespace go first.
+recable_pipework() {
+  local bridge=$1 iface=$2 container=$3 port
+  if nsenter --target "$(container_pid "$container")" --net ip link show "$iface" >/dev/null 2>&1; then
+    return 0
+  fi
+  if ovs-vsctl br-exists "$bridge" 2>/dev/null; then
+    for port in $(ovs-vsctl list-ports "$bridge"); do
+      ip link show "$port" >/dev/null 2>&1 || ovs-vsctl del-port "$bridge" "$port"
+    done
+  fi
+  pipework_attach "$@"
+  if ovs-vsctl br-exists "$bridge" 2>/dev/null; then
+    userspace_datapath_fixup "$container" "$iface"
+  fi
+  # The host may still know the address with the old cable's MAC address:
+  # forget it, so that its next packet asks again (ARP).
+  ip neigh flush to "${4%/*}" 2>/dev/null || true
+}
+
+# pipework_attach BRIDGE IFACE CONTAINER ADDRESS/PREFIX: cable CONTAINER to
+# BRIDGE with pipework (IFACE inside the container). Where pipework is missing
+# because its download failed (the host is "degraded: pipework") the same
+# plumbing is done by hand, saying why; on a rehearsal machine, where pipework
+# cannot be downloaded, the pipework command is reported as NOT REHEARSED.
+pipework_attach() {
+  local bridge=$1 iface=$2 container=$3 address=$4 pid host_if guest_if why
+  local -a args=("$bridge")
+  [ "$iface" = eth1 ] || args+=(-i "$iface")
+  args+=("$container" "$address")
+  if [ -x "$CNLAB_PIPEWORK" ]; then
+    show "$CNLAB_PIPEWORK" "${args[@]}" \
+      || fail "pipework ${args[*]} failed (output above): look at 'docker inspect $container' and 'ip link show $bridge'."
+    return 0
+  fi
+  why=$(degraded_reason pipework) || why=''
+  if [ -z "$why" ] && [ "${CNLAB_REHEARSAL:-}" != 1 ]; then
+    fail "pipework is not installed at $CNLAB_PIPEWORK: run the host's pipework component again (sudo bash $CNLAB_HOME/components/pipework.sh) or set CNLAB_PIPEWORK to where it is."
+  fi
+  if [ -n "$why" ]; then
+    say "pipework is unavailable on this host: $why."
+    say "So here is what 'pipework ${args[*]}' does, by hand. (Your organiser can install it later: sudo bash $CNLAB_HOME/components/pipework.sh)"
+  fi
+  if [ "${CNLAB_REHEARSAL:-}" = 1 ]; then
+    not_rehearsed "pipework ${args[*]}"
+    say "(rehearsal stand-in: pipework is not on this machine, so here is the same plumbing by hand)"
+  fi
+  pid=$(container_pid "$container")
+  # pipework's own names: v<iface>pl<pid> on the host, v<iface>pg<pid> for the container.
+  host_if="v${iface}pl${pid}"
+  guest_if="v${iface}pg${pid}"
+  if ! ip link show "$bridge" >/dev/null 2>&1; then
+    case "$bridge" in
+      ovs*) show ovs-vsctl add-br "$bridge" ;;
+      *) show ip link add dev "$bridge" type bridge; show ip link set "$bridge" up ;;
+    esac
+  fi
+  show ip link add name "$host_if" type veth peer name "$guest_if"
+  case "$bridge" in
+    ovs*) show ovs-vsctl add-port "$bridge" "$host_if" ;;
+    *) show ip link set "$host_if" master "$bridge" ;;
+  esac
+  show ip link set "$host_if" up
+  show ip link set "$guest_if" netns "$pid"
+  show nsenter --target "$pid" --net ip link set "$guest_if" name "$iface"
+  show nsenter --target "$pid" --net ip addr add "$address" dev "$iface"
+  show nsenter --target "$pid" --net ip link set "$iface" up
+  # As pipework does: an unsolicited ARP reply tells the neighbours (the host
+  # among them) the new cable's MAC address for this IP address.
+  show nsenter --target "$pid" --net arping -c 1 -A -I "$iface" "${address%/*}" || true
 }
 
 # has_systemd: true when systemd manages services here (lab hosts; not CI).
@@ -220,6 +531,42 @@ degraded_reason() {
   awk -v name="$1: " 'index($0, name) == 1 { print substr($0, length(name) + 1); found = 1 } END { exit !found }' "$CNLAB_DEGRADED_FILE"
 }
 
+# hold_packages NAME PACKAGE...: keep the installed ones of these packages as
+# they are while the lab runs, so that nothing upgrades or restarts Docker or
+# Open vSwitch behind an attendee's back: apt-mark hold (apt upgrade and
+# unattended-upgrades leave held packages alone), unattended-upgrades' own
+# blacklist, and needrestart (which restarts services after a library
+# upgrade, by default on Ubuntu 24.04) told not to restart the lab's daemons.
+# NAME names the blacklist file; `apt-mark unhold PACKAGE...` undoes the hold.
+hold_packages() {
+  local name=$1 pkg
+  local -a held=()
+  shift
+  for pkg in "$@"; do
+    if dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep 'ok installed' >/dev/null; then
+      held+=("$pkg")
+    fi
+  done
+  [ "${#held[@]}" -gt 0 ] || return 0
+  apt-mark hold "${held[@]}" >/dev/null
+  say "held at their installed versions (apt-mark hold): ${held[*]}"
+  mkdir -p /etc/apt/apt.conf.d
+  {
+    echo "// container-networks-lab: never upgrade these during a workshop (see $CNLAB_HOME/lib/lab.sh, hold_packages)"
+    echo 'Unattended-Upgrade::Package-Blacklist {'
+    printf '  "%s";\n' "${held[@]}"
+    echo '};'
+  } >"/etc/apt/apt.conf.d/51cnlab-hold-$name"
+  mkdir -p /etc/needrestart/conf.d
+  cat >/etc/needrestart/conf.d/51cnlab-lab-services.conf <<'CONF'
+# container-networks-lab: never restart the lab's daemons after a library upgrade during a workshop
+$nrconf{override_rc}->{qr(^docker)} = 0;
+$nrconf{override_rc}->{qr(^containerd)} = 0;
+$nrconf{override_rc}->{qr(^openvswitch)} = 0;
+$nrconf{override_rc}->{qr(^ovs)} = 0;
+CONF
+}
+
 # userspace_datapath_fixup CONTAINER IFACE: only with the userspace datapath
 # (CNLAB_OVS_DATAPATH=netdev, used where the kernel has no openvswitch
 # module). Open vSwitch then reads the container's frames before the kernel
@@ -229,7 +576,7 @@ degraded_reason() {
 userspace_datapath_fixup() {
   local container=$1 iface=$2 pid
   if [ "$CNLAB_OVS_DATAPATH" = netdev ]; then
-    pid=$(docker inspect --format '{{.State.Pid}}' "$container")
+    pid=$(container_pid "$container")
     nsenter --target "$pid" --net ethtool -K "$iface" tx off >/dev/null
   fi
 }

@@ -8,6 +8,34 @@ import { STEP_PARAMETER_NAME_PATTERN, StepAction, StepParameter } from '../contr
  */
 export const HELPERS_SOURCE_LINE = '. "${CNLAB_HOME:-/opt/container-networks}/lib/lab.sh"';
 
+/** The line that stands for the helpers' comments in a document (they are in the copy on the host). */
+export const COMPACT_HELPERS_NOTE = '# The helpers of /opt/container-networks/lib/lab.sh, without their comments (read them in that file on the host).';
+
+/**
+ * The helpers' text as a document carries it: comment lines and blank lines
+ * left out (every document carries the helpers, and the self-contained
+ * template holds 21 documents within CloudFormation's 1 MB), except inside
+ * here-documents, whose lines are data. Functions and commands are unchanged
+ * (a test compares `declare -f` of both).
+ */
+export function compactHelpers(helpers: string): string {
+  const kept = [COMPACT_HELPERS_NOTE];
+  let hereDocEnd: { readonly word: string; readonly tabs: boolean } | undefined;
+  for (const line of helpers.replace(/\r\n/g, '\n').split('\n')) {
+    if (hereDocEnd) {
+      kept.push(line);
+      if ((hereDocEnd.tabs ? line.replace(/^\t+/, '') : line) === hereDocEnd.word) hereDocEnd = undefined;
+      continue;
+    }
+    const trimmed = line.trim();
+    if (trimmed === '' || trimmed.startsWith('#')) continue;
+    kept.push(line);
+    const hereDoc = /(?<!<)<<(-?)\s*(['"]?)([A-Za-z_][A-Za-z0-9_]*)\2/.exec(line);
+    if (hereDoc) hereDocEnd = { word: hereDoc[3], tabs: hereDoc[1] === '-' };
+  }
+  return kept.join('\n') + '\n';
+}
+
 /** What is needed to write one step's SSM document content. */
 export interface DocumentContentInput {
   /** Step id, the folder name, e.g. `06-across-hosts`. */
@@ -79,11 +107,37 @@ function stepLockLines(): string[] {
 }
 
 /**
+ * The SSM Agent version from which parameters of `interpolationType: ENV_VAR`
+ * reach a command as `SSM_<NAME>` environment variables; older agents leave
+ * them unset.
+ */
+export const ENV_VAR_AGENT_VERSION = '3.3.2746.0';
+
+/**
+ * Shell lines, before the parameters are read, that stop a document whose
+ * parameters did not arrive (an agent older than {@link ENV_VAR_AGENT_VERSION})
+ * with a FAIL line naming the needed version and, when it can be read, the
+ * installed one, instead of going on with empty or default values.
+ */
+function agentVersionGuard(): string[] {
+  return [
+    `# Parameters arrive as SSM_<NAME> variables from SSM Agent ${ENV_VAR_AGENT_VERSION} on; an older agent leaves them unset.`,
+    'cnlab_parameter_missing() {',
+    '  local agent',
+    '  agent=$( (amazon-ssm-agent --version || /snap/amazon-ssm-agent/current/amazon-ssm-agent --version) 2>/dev/null | head -n 1)',
+    `  printf 'FAIL: the document parameter %s did not arrive (no SSM_%s variable): Systems Manager passes parameters to the commands as environment variables only from SSM Agent %s on, and this host runs %s. Update the agent (Ubuntu: snap refresh amazon-ssm-agent), then send the command again.\\n' "$1" "$1" ${ENV_VAR_AGENT_VERSION} "\${agent:-an agent whose version could not be read (amazon-ssm-agent --version)}"`,
+    '  exit 1',
+    '}',
+  ];
+}
+
+/**
  * The shell text of a step action as the SSM agent will run it: a header that
  * re-executes under bash (the agent runs the file with sh) and under the
  * host's step lock, the parameters taken from the agent's SSM_<NAME>
- * environment variables, the helpers, then the script itself. Rehearsal runs
- * exactly this text.
+ * environment variables (a FAIL naming the agent version needed when one is
+ * unset), the helpers (without their comments: compactHelpers), then the
+ * script itself. Rehearsal runs exactly this text.
  */
 export function composeDocumentScript(input: DocumentContentInput): string {
   const lines = input.script.replace(/\r\n/g, '\n').split('\n');
@@ -97,7 +151,7 @@ export function composeDocumentScript(input: DocumentContentInput): string {
   const body = lines
     .filter((line, index) => !(index === 0 && line.startsWith('#!')))
     .filter((line) => !line.trim().startsWith('# shellcheck source='))
-    .map((line) => (line.trim() === HELPERS_SOURCE_LINE ? input.helpers.trimEnd() : line));
+    .map((line) => (line.trim() === HELPERS_SOURCE_LINE ? compactHelpers(input.helpers).trimEnd() : line));
 
   const parameterLines = input.parameters.map((parameter) => {
     if (!STEP_PARAMETER_NAME_PATTERN.test(parameter.name)) {
@@ -105,7 +159,7 @@ export function composeDocumentScript(input: DocumentContentInput): string {
         `Step ${input.stepId}: parameter name '${parameter.name}' is not allowed; use upper case letters, digits and underscores.`,
       );
     }
-    return `export ${parameter.name}="\${SSM_${parameter.name}-${parameter.default}}"`;
+    return `[ -n "\${SSM_${parameter.name}+set}" ] || cnlab_parameter_missing ${parameter.name}\nexport ${parameter.name}="$SSM_${parameter.name}"`;
   });
 
   return [
@@ -114,6 +168,7 @@ export function composeDocumentScript(input: DocumentContentInput): string {
     '# The SSM agent runs this file with sh; the lab scripts need bash, so start again under bash.',
     'if [ -z "${BASH_VERSION:-}" ]; then exec bash "$0" "$@"; fi',
     ...stepLockLines(),
+    ...(parameterLines.length > 0 ? agentVersionGuard() : []),
     ...parameterLines,
     ...body,
   ].join('\n').trimEnd() + '\n';

@@ -18,8 +18,8 @@ export interface BootedMachine {
   readonly seconds: number;
   /** The provisioning phases and their seconds, from provision.sh's log (`docker-engine install: 15`); DEGRADED ones say so. */
   readonly phases: ReadonlyArray<{ readonly phase: string; readonly seconds: number; readonly degraded?: boolean }>;
-  /** The `NOT REHEARSED:` lines of its boot (e.g. the pipework download, which GitHub's absence stops). */
-  readonly notRehearsed: readonly string[];
+  /** The `NOT REHEARSED:` lines provisioning printed (the pipework download and check). */
+  readonly notRehearsed?: readonly string[];
 }
 
 /** Whether a machine is ready: it signalled SUCCESS. */
@@ -42,15 +42,21 @@ export interface FleetSettings {
   readonly usage: UsageSampler;
 }
 
-/** provision.sh's phase lines, `[provision] NAME: OK (N s)` or `[provision] NAME: DEGRADED (N s): why`, from its log. */
+/**
+ * provision.sh's lines of the phases that passed, `[provision] NAME: OK (N s)`,
+ * `[provision] NAME: DEGRADED (N s): why` or, for a phase that printed NOT
+ * REHEARSED lines, `[provision] NAME: done, with 1 part(s) NOT REHEARSED
+ * (above) (N s)` (`DEGRADED, with ...` when both), from its log.
+ */
 export function provisionPhases(log: string): Array<{ phase: string; seconds: number; degraded?: boolean }> {
-  return [...log.matchAll(/^\[provision\] (.+?): (OK|DEGRADED) \((\d+) s\)/gm)]
+  return [...log.matchAll(/^\[provision\] (.+?): (OK|done|DEGRADED)(?:, with \d+ part\(s\) NOT REHEARSED \(above\))? \((\d+) s\)(?:: .*)?$/gm)]
+    .filter((match) => match[2] !== 'done' || match[0].includes('NOT REHEARSED'))
     .map((match) => ({ phase: match[1], seconds: Number(match[3]), ...(match[2] === 'DEGRADED' ? { degraded: true } : {}) }));
 }
 
-/** The `NOT REHEARSED:` lines of a boot log, each once. */
-export function notRehearsedLines(log: string): string[] {
-  return [...new Set([...log.matchAll(/^NOT REHEARSED: (.+)$/gm)].map((match) => match[1].trim()))];
+/** The distinct `NOT REHEARSED:` lines of provision.sh's log. */
+export function provisionNotRehearsed(log: string): string[] {
+  return [...new Set(log.split('\n').filter((line) => line.startsWith('NOT REHEARSED:')))];
 }
 
 /** Boots one machine from its host's user data and waits for its signal (at most the creation policy's timeout). */
@@ -71,7 +77,7 @@ export async function bootMachine(
   const log = await settings.machines.exec(name, ['cat', '/var/log/container-networks-provision.log']);
   const verdict = signal ? `${signal.status} (${signal.reason})` : `no signal within ${host.readinessTimeoutSeconds} s`;
   settings.print(`[boot ${variant.id}] ${name} (${host.topology} host ${host.hostIndex}, ${address}): ${verdict} after ${seconds.toFixed(0)} s`);
-  return { name, address, host, signal, seconds, phases: provisionPhases(log.stdout), notRehearsed: notRehearsedLines(log.stdout) };
+  return { name, address, host, signal, seconds, phases: provisionPhases(log.stdout), notRehearsed: provisionNotRehearsed(log.stdout) };
 }
 
 /**

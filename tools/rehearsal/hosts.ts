@@ -9,6 +9,11 @@ export const HOST_SNAPSHOT_SCRIPT = [
   "ip -o link show | awk -F': ' '{ sub(/@.*/, \"\", $2); print \"link \" $2 }'",
   "ip route show table all | grep -v -e '^local ' -e '^broadcast ' -e '^multicast ' -e ' proto kernel ' -e '^fe80' -e '^ff00' | sed 's/^/route /'",
   'echo "docker-settings $(tr -d \'[:space:]\' < "$CNLAB_DOCKER_DAEMON_JSON")"',
+  // Kernel state a step may change: loaded modules (a kernel without loadable
+  // modules has no /proc/modules), and the entries of /var/run/netns (pipework
+  // links /var/run/netns/<pid> there while it works).
+  "if [ -e /proc/modules ]; then awk '{ print \"module \" $1 }' /proc/modules; else echo 'module (none: no /proc/modules)'; fi",
+  "ls -A /var/run/netns 2>/dev/null | sed 's/^/netns /' || true",
 ].join('\n');
 
 /**
@@ -19,7 +24,8 @@ export interface StepHosts {
   /**
    * What a host has that a step could leave behind: containers, Docker
    * networks and volumes, Open vSwitch bridges and ports, network links and
-   * routes, the Docker daemon settings. One item a line, sorted.
+   * routes, the Docker daemon settings, loaded kernel modules and the entries
+   * of /var/run/netns. One item a line, sorted.
    */
   snapshot(name: string): Promise<string[]>;
   /**

@@ -9,25 +9,35 @@ export interface SequenceEntry {
   readonly action: StepAction;
   /** Column heading in the summary, unique within the sequence. */
   readonly label: string;
+  /**
+   * `fail`: a check on a host where the step is not set up (never run, or
+   * reset); it passes only by failing: exit code other than 0 and a line
+   * starting `FAIL:` that says what is missing.
+   */
+  readonly expect?: 'fail';
 }
 
 /**
  * What every step goes through: reset on a host where the step never ran,
- * run and check, reset, run and check again (a step must work twice), then
- * reset twice in a row (reset must be safe to repeat) to leave the host clean.
+ * its check (which must fail there), run and check, reset and check again
+ * (which must fail again: the reset took away what the check looks for), run
+ * and check again (a step must work twice), then reset twice in a row (reset
+ * must be safe to repeat) to leave the host clean.
  */
 export const ACTION_SEQUENCE: readonly SequenceEntry[] = [
   { action: 'reset', label: 'reset (before run)' },
+  { action: 'check', label: 'check before run', expect: 'fail' },
   { action: 'run', label: 'run' },
   { action: 'check', label: 'check' },
   { action: 'reset', label: 'reset' },
+  { action: 'check', label: 'check after reset', expect: 'fail' },
   { action: 'run', label: 'run again' },
   { action: 'check', label: 'check again' },
   { action: 'reset', label: 'final reset' },
   { action: 'reset', label: 'reset twice' },
 ];
 
-/** An emulated host: name (emulated-host.sh) and address on the emulated VPC. */
+/** A host a step runs on: a rehearsal machine's name and its address on the emulated VPC. */
 export interface PlannedHost {
   readonly name: string;
   readonly address: string;
@@ -40,33 +50,6 @@ export interface StepVariant {
   readonly label: string;
   /** Parameter values given (others take the document's default). */
   readonly values: Readonly<Record<string, string>>;
-}
-
-/** Host names of the rehearsal: `rh1`, `rh2`, ... */
-export const HOST_NAME_PREFIX = 'rh';
-
-/** The emulated hosts: rh1 at the first address, rh2 at the next, ... */
-export function planHosts(count: number, firstAddress = '10.99.0.11', prefixLength = 24): PlannedHost[] {
-  const parts = firstAddress.split('.').map(Number);
-  if (parts.length !== 4 || parts.some((part) => !Number.isInteger(part) || part < 0 || part > 255)) {
-    throw new Error(`First host address '${firstAddress}' is not an IPv4 address.`);
-  }
-  if (!Number.isInteger(count) || count < 1 || count > 8) {
-    throw new Error(`Host count ${count}: allowed 1 to 8.`);
-  }
-  if (parts[3] + count - 1 > 254) {
-    throw new Error(`First host address '${firstAddress}' leaves no room for ${count} hosts in its /24.`);
-  }
-  return Array.from({ length: count }, (_, index) => ({
-    name: `${HOST_NAME_PREFIX}${index + 1}`,
-    address: [parts[0], parts[1], parts[2], parts[3] + index].join('.'),
-    prefixLength,
-  }));
-}
-
-/** The hosts a step runs on: rh1 for a single-host step, rh1..rhN for a multi-host one. */
-export function hostsForStep(step: TemplateStep, allHosts: readonly PlannedHost[], multiHostCount: number): PlannedHost[] {
-  return step.multiHost ? allHosts.slice(0, multiHostCount) : allHosts.slice(0, 1);
 }
 
 /**

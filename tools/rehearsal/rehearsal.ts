@@ -9,8 +9,9 @@ import { Machines, MachineVersions } from './machines';
 import { RehearsalOptions } from './options';
 import { PlannedHost, selectSteps, stepVariants } from './plan';
 import { killRunningChildren, runLogged, tailOfFile } from '../common/process';
-import { StepResult } from './report';
-import { rehearseStep } from './runner';
+import { stepPassed, StepResult } from './report';
+import { CrossStepResult, rehearseCrossStep } from './cross-step';
+import { rehearseStep, runActionOnHosts, StepRunnerSettings } from './runner';
 import { MachineSizing, renderRehearsalSummary, VariantResult } from './summary';
 import { UsageSampler } from './usage';
 import { DockerVariant, selectVariants } from './variants';
@@ -102,7 +103,9 @@ async function prepareUnderlay(context: RehearsalContext, machine: BootedMachine
 }
 
 /** Runs every selected step on the variant's machines: single-host steps and multi-host steps side by side. */
-async function rehearseStepsOn(context: RehearsalContext, variant: DockerVariant, machines: readonly BootedMachine[], steps: readonly TemplateStep[]): Promise<StepResult[]> {
+async function rehearseStepsOn(
+  context: RehearsalContext, variant: DockerVariant, machines: readonly BootedMachine[], steps: readonly TemplateStep[],
+): Promise<{ results: StepResult[]; crossStep?: CrossStepResult }> {
   const planned = (topology: string): PlannedHost[] => machines.filter((machine) => machine.host.topology === topology)
     .map((machine) => ({ name: machine.name, address: machine.address, prefixLength: 24 }));
   const lane = async (multiHost: boolean): Promise<StepResult[]> => {
@@ -111,22 +114,54 @@ async function rehearseStepsOn(context: RehearsalContext, variant: DockerVariant
     for (const step of steps.filter((candidate) => candidate.multiHost === multiHost)) {
       for (const tunnel of stepVariants(step, context.options.tunnels)) {
         if (context.interrupted()) return results;
-        results.push(await rehearseStep(step, tunnel, hosts, {
-          hosts: context.machines,
-          logDirectory: path.join(context.logDirectory, variant.id),
-          scriptDirectory: path.join(context.workDirectory, 'scripts'),
-          actionTimeoutSeconds: context.options.actionTimeoutSeconds,
-          hostEnvironment: {},
-          print: (line) => context.print(`[${variant.id}] ${line}`),
-          interrupted: context.interrupted,
-          onStepStart: (names, stepId) => context.usage.setPhase(names, stepId),
-        }));
+        results.push(await rehearseStep(step, tunnel, hosts, runnerSettings(context, variant)));
       }
+    }
+    if (!multiHost && !context.interrupted()) {
+      // Steps 1-3, 5 and 7 must survive step 4's Docker restarts (see cross-step.ts).
+      crossStep = await crossStepOn(context, variant, hosts, steps.filter((step) => !step.multiHost), results);
     }
     return results;
   };
+  let crossStep: CrossStepResult | undefined;
   const [single, multi] = await Promise.all([lane(false), lane(true)]);
-  return [...single, ...multi].sort((a, b) => a.stepId.localeCompare(b.stepId) || a.variant.localeCompare(b.variant));
+  return {
+    results: [...single, ...multi].sort((a, b) => a.stepId.localeCompare(b.stepId) || a.variant.localeCompare(b.variant)),
+    crossStep,
+  };
+}
+
+/** How the step runner reaches a variant's machines. */
+function runnerSettings(context: RehearsalContext, variant: DockerVariant, logFolder = ''): StepRunnerSettings {
+  return {
+    hosts: context.machines,
+    logDirectory: path.join(context.logDirectory, variant.id, logFolder),
+    scriptDirectory: path.join(context.workDirectory, 'scripts'),
+    actionTimeoutSeconds: context.options.actionTimeoutSeconds,
+    hostEnvironment: {},
+    print: (line) => context.print(`[${variant.id}] ${line}`),
+    interrupted: context.interrupted,
+    onStepStart: (names, stepId) => context.usage.setPhase(names, stepId),
+  };
+}
+
+/** The cross-step check on the single-host machine, after the single-host steps' own rehearsals. */
+async function crossStepOn(
+  context: RehearsalContext, variant: DockerVariant, hosts: readonly PlannedHost[], steps: readonly TemplateStep[], results: readonly StepResult[],
+): Promise<CrossStepResult> {
+  const settings = runnerSettings(context, variant, 'cross-step');
+  context.usage.setPhase(hosts.map((host) => host.name), 'cross-step');
+  return rehearseCrossStep(steps.map((step) => step.id), results.filter((result) => !stepPassed(result)).map((result) => result.stepId), {
+    runAction: async (action, index) => {
+      const step = steps.find((candidate) => candidate.id === action.stepId) as TemplateStep;
+      const { entry } = await runActionOnHosts(step, stepVariants(step, context.options.tunnels)[0], hosts, action.action, action.label,
+        path.join(settings.logDirectory, String(index).padStart(2, '0')), settings);
+      return entry;
+    },
+    snapshot: () => context.machines.snapshot(hosts[0].name),
+    print: settings.print,
+    interrupted: context.interrupted,
+  });
 }
 
 /** What the mirror-outage machine showed (see proveMirrorOutage). */
@@ -167,11 +202,11 @@ async function rehearseBootedVariant(
     await prepareUnderlay(context, machine);
   }
   const stepsStarted = Date.now();
-  const results = await rehearseStepsOn(context, variant, machines, steps);
+  const { results, crossStep } = await rehearseStepsOn(context, variant, machines, steps);
   const stepsSeconds = (Date.now() - stepsStarted) / 1000;
   context.usage.setPhase(machines.map((machine) => machine.name), 'after');
   const sizing = await Promise.all(machines.map((machine) => sizingOf(context, machine)));
-  return { variant, machines, versions, bootSeconds, stepsSeconds, steps: results, sizing };
+  return { variant, machines, versions, bootSeconds, stepsSeconds, steps: results, sizing, ...(crossStep ? { crossStep } : {}) };
 }
 
 /** A machine's peak memory while booting and while running steps (with the step), and the disk its provisioning and labs used. */

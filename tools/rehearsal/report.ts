@@ -8,6 +8,8 @@ export interface SequenceEntryResult {
   readonly ok: boolean;
   /** Why it failed, with the host. */
   readonly reason?: string;
+  /** True for a check that had to fail (the step not set up) and did, on every host. */
+  readonly expectedFailure?: boolean;
 }
 
 /** The rehearsal of one step variant. */
@@ -49,8 +51,15 @@ export function stepLabel(stepId: string, variant: string): string {
   return `[${stepId}${variant ? ` ${variant}` : ''}]`;
 }
 
-/** One progress line: `[06-across-hosts gre] rh1 run ... ok 12.3s`. */
-export function progressLine(stepId: string, variant: string, host: string, label: string, ok: boolean, seconds: number, reason?: string): string {
+/**
+ * One progress line: `[06-across-hosts gre] rh1 run ... ok 12.3s`; for a
+ * check that had to fail and did, `[01-docker-on-the-host] rh1 check before
+ * run: FAIL (expected) 0.2s, FAIL: ...` with the check's own FAIL line.
+ */
+export function progressLine(stepId: string, variant: string, host: string, label: string, ok: boolean, seconds: number, reason?: string, expectedFailure?: string): string {
+  if (ok && expectedFailure !== undefined) {
+    return `${stepLabel(stepId, variant)} ${host} ${label}: FAIL (expected) ${seconds.toFixed(1)}s, ${expectedFailure}`;
+  }
   return `${stepLabel(stepId, variant)} ${host} ${label} ... ${ok ? 'ok' : `FAILED (${reason ?? 'failed'})`} ${seconds.toFixed(1)}s`;
 }
 
@@ -80,6 +89,7 @@ export function renderSummary(results: readonly StepResult[], timings: Rehearsal
     const cells = labels.map((label) => {
       const entry = result.entries.find((candidate) => candidate.label === label);
       if (!entry) return '–';
+      if (entry.ok && entry.expectedFailure) return `${entry.seconds.toFixed(1)} FAIL (expected)`;
       return entry.ok ? entry.seconds.toFixed(1) : `**${entry.seconds.toFixed(1)} FAIL**`;
     });
     const failure = stepFailure(result);

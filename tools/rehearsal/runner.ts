@@ -28,10 +28,11 @@ export interface StepRunnerSettings {
   readonly onStepStart?: (hosts: readonly string[], stepId: string) => void;
 }
 
-interface HostActionResult {
+export interface HostActionResult {
   readonly host: string;
   readonly ok: boolean;
   readonly reason?: string;
+  readonly expectedFailure?: string;
   readonly seconds: number;
   readonly logFile: string;
   readonly notRehearsed: string[];
@@ -55,8 +56,12 @@ function slug(text: string): string {
   return text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
 }
 
-/** Runs one action of a step on every host at once, as SSM sends a command to several instances. */
-async function runActionOnHosts(
+/**
+ * Runs one action of a step on every host at once, as SSM sends a command to
+ * several instances. With `expect` = `fail`, a check passes only by failing
+ * (see judgeAction).
+ */
+export async function runActionOnHosts(
   step: TemplateStep,
   variant: StepVariant,
   hosts: readonly PlannedHost[],
@@ -64,6 +69,7 @@ async function runActionOnHosts(
   label: string,
   logPrefix: string,
   settings: StepRunnerSettings,
+  expect?: 'fail',
 ): Promise<{ entry: SequenceEntryResult; perHost: HostActionResult[] }> {
   const document = step.documents[action] as StepDocument;
   const scriptFile = writeDocumentScript(document, settings.scriptDirectory);
@@ -80,9 +86,12 @@ async function runActionOnHosts(
     const exit = await runLogged(command, args, { logFile, env: { ...AGENT_ENVIRONMENT }, timeoutSeconds: timeoutSeconds + 60 });
     const run = exit.exitCode === TIMED_OUT_EXIT_CODE ? { ...exit, timedOut: true } : exit;
     const output = fs.readFileSync(logFile, 'utf8');
-    const verdict = judgeAction(action, run, output);
-    settings.print(progressLine(step.id, variant.label, host.name, label, verdict.ok, run.seconds, verdict.reason));
-    return { host: host.name, ok: verdict.ok, reason: verdict.reason, seconds: run.seconds, logFile, notRehearsed: notRehearsedLines(output) };
+    const verdict = judgeAction(action, run, output, expect);
+    settings.print(progressLine(step.id, variant.label, host.name, label, verdict.ok, run.seconds, verdict.reason, verdict.expectedFailure));
+    return {
+      host: host.name, ok: verdict.ok, reason: verdict.reason, expectedFailure: verdict.expectedFailure,
+      seconds: run.seconds, logFile, notRehearsed: notRehearsedLines(output),
+    };
   }));
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const failed = perHost.filter((result) => !result.ok);
@@ -91,6 +100,7 @@ async function runActionOnHosts(
       label,
       seconds,
       ok: failed.length === 0,
+      ...(failed.length === 0 && expect === 'fail' ? { expectedFailure: true } : {}),
       ...(failed.length > 0 ? { reason: failed.map((result) => `${result.host} ${result.reason ?? 'failed'}`).join('; ') } : {}),
     },
     perHost,
@@ -136,10 +146,10 @@ export async function rehearseStep(
   const leftovers: string[] = [];
   try {
     const before = await Promise.all(hosts.map((host) => settings.hosts.snapshot(host.name)));
-    for (const [index, { action, label }] of ACTION_SEQUENCE.entries()) {
+    for (const [index, { action, label, expect }] of ACTION_SEQUENCE.entries()) {
       if (settings.interrupted()) break;
       const logPrefix = path.join(logFolder, String(index + 1).padStart(2, '0'));
-      const { entry, perHost } = await runActionOnHosts(step, variant, hosts, action, label, logPrefix, settings);
+      const { entry, perHost } = await runActionOnHosts(step, variant, hosts, action, label, logPrefix, settings, expect);
       entries.push(entry);
       perHost.forEach((result) => result.notRehearsed.forEach((line) => notRehearsed.add(line)));
       if (!entry.ok) {

@@ -12,9 +12,12 @@ export interface ActionVerdict {
   readonly ok: boolean;
   /** Why it failed; undefined when ok. */
   readonly reason?: string;
+  /** For a check that had to fail and did: its `FAIL:` line. */
+  readonly expectedFailure?: string;
 }
 
 const PASS_LINE = /^PASS:/;
+const FAIL_LINE = /^FAIL:/;
 const NOT_REHEARSED_LINE = /^NOT REHEARSED:/;
 
 function outputLines(output: string): string[] {
@@ -24,19 +27,33 @@ function outputLines(output: string): string[] {
 /**
  * The verdict on one action: it must exit 0 within its time; a check must
  * also print a line starting `PASS:` (its verdict), as lab.sh's `pass` does.
+ * A check expected to fail (`expect` = `fail`: the step is not set up on the
+ * host) must instead exit non-zero, within its time, with a line starting
+ * `FAIL:`, as lab.sh's `fail` does.
  */
-export function judgeAction(action: StepAction, exit: ActionExit, output: string): ActionVerdict {
+export function judgeAction(action: StepAction, exit: ActionExit, output: string, expect?: 'fail'): ActionVerdict {
   if (exit.timedOut) {
     return { ok: false, reason: 'timed out' };
   }
   if (exit.exitCode === null) {
     return { ok: false, reason: `killed by ${exit.signal ?? 'a signal'}` };
   }
-  const failLine = outputLines(output).find((line) => line.startsWith('FAIL:'));
+  const lines = outputLines(output);
+  const failLine = lines.find((line) => FAIL_LINE.test(line));
+  if (expect === 'fail') {
+    if (exit.exitCode === 0) {
+      const passLine = lines.find((line) => PASS_LINE.test(line));
+      return { ok: false, reason: `exit 0 on a host where the step is not set up: the ${action} must fail here${passLine ? ` (it said ${passLine})` : ''}` };
+    }
+    if (!failLine) {
+      return { ok: false, reason: `exit ${exit.exitCode} but no line starting FAIL: saying what is missing` };
+    }
+    return { ok: true, expectedFailure: failLine };
+  }
   if (exit.exitCode !== 0) {
     return { ok: false, reason: `exit ${exit.exitCode}${failLine ? `, ${failLine}` : ''}` };
   }
-  if (action === 'check' && !outputLines(output).some((line) => PASS_LINE.test(line))) {
+  if (action === 'check' && !lines.some((line) => PASS_LINE.test(line))) {
     return { ok: false, reason: 'exit 0 but no line starting PASS:' };
   }
   return { ok: true };

@@ -12,7 +12,7 @@ show ip link show docker0
 say "state DOWN / NO-CARRIER until the first container plugs in: a switch with no cables"
 show ip -4 addr show docker0
 say "Docker's own view of that network (called 'bridge'): its subnet and gateway"
-show docker network inspect bridge --format '{{json .IPAM.Config}}'
+show_sh "docker network inspect bridge | jq '.[0].IPAM.Config'"
 say "no containers yet, so no ports on the switch:"
 show bridge link show master docker0
 
@@ -25,6 +25,10 @@ show iptables -t nat -S POSTROUTING
 say "the DOCKER chain is where published ports become DNAT rules (step 2); PREROUTING and OUTPUT jump to it"
 show iptables -t nat -S PREROUTING
 show iptables -t nat -S DOCKER
+if iptables -t nat -S DOCKER | grep -- '-i docker0 -j RETURN' >/dev/null; then
+  say "'-i docker0 -j RETURN': packets coming from the containers themselves are never DNATed here;"
+  say "a container that calls a published port of this host reaches it through docker-proxy (the userland proxy, on by default)"
+fi
 
 section "4. Filter table: the FORWARD chain"
 show iptables -S FORWARD
@@ -33,14 +37,19 @@ if iptables -S FORWARD | grep -- '^-P FORWARD DROP' >/dev/null; then
 else
   say "policy ACCEPT here: ip_forward was already on before Docker started, so Docker left the policy alone (on a fresh host Docker sets DROP)"
 fi
-say "the chain names vary with the Docker version (DOCKER-ISOLATION-STAGE-1/2 up to 27, DOCKER-FORWARD and friends from 28)"
+if iptables -S DOCKER-FORWARD >/dev/null 2>&1; then
+  say "this Docker (28 or later) sends forwarded traffic to DOCKER-FORWARD, which calls DOCKER-CT (replies), DOCKER-ISOLATION-STAGE-1 (network to network) and DOCKER-BRIDGE (to DOCKER, per bridge)"
+else
+  say "this Docker (27 or earlier) puts its rules in FORWARD itself: DOCKER-ISOLATION-STAGE-1 (network to network), a conntrack rule for replies, then DOCKER per bridge"
+fi
 say "your own rules go in DOCKER-USER, which FORWARD consults first and Docker never rewrites"
 show iptables -S DOCKER-USER
 
 section "5. A container: its own network namespace, cabled to docker0 by a veth pair"
-show docker run -d --name s1-web --label "$CNLAB_LABEL=01" "$(lab_image hello)"
-web_pid=$(docker inspect --format '{{.State.Pid}}' s1-web)
-web_ip=$(docker inspect --format '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}' s1-web)
+say "--restart unless-stopped: Docker starts the container again after a restart of the daemon (step 4 restarts it)"
+show docker run -d --name s1-web --restart unless-stopped --label "$CNLAB_LABEL=01" "$(lab_image hello)"
+web_pid=$(container_pid s1-web)
+web_ip=$(container_ip s1-web)
 say "s1-web has process id $web_pid on the host and address $web_ip"
 say "the hello image has no shell and no tools, so bring the host's ip command into the container's network namespace:"
 show nsenter --target "$web_pid" --net ip addr
@@ -53,7 +62,7 @@ show ip -o link show master docker0
 show bridge link show master docker0
 
 section "6. The same, from inside a container that has tools"
-show docker run -d --name s1-client --label "$CNLAB_LABEL=01" "$(lab_image client)"
+show docker run -d --name s1-client --restart unless-stopped --label "$CNLAB_LABEL=01" "$(lab_image client)"
 say "iflink = the index of the other end of my cable (read inside the container, where /sys shows its own interfaces)"
 show docker exec s1-client cat /sys/class/net/eth0/iflink
 show docker exec s1-client ip -br addr

@@ -5,6 +5,6 @@ set -euo pipefail
 . "${CNLAB_HOME:-/opt/container-networks}/lib/lab.sh"
 
 section "Step 2 reset"
-say "removing s2-sidecar, s2-web, s2-any, s2-host and s2-none"
-remove_containers s2-sidecar s2-web s2-any s2-host s2-none
+say "removing s2-sidecar, s2-web, s2-any, s2-local, s2-host and s2-none"
+remove_containers s2-sidecar s2-web s2-any s2-local s2-host s2-none
 say "done"

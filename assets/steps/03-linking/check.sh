@@ -4,11 +4,11 @@ set -euo pipefail
 # shellcheck source=assets/lib/lab.sh
 . "${CNLAB_HOME:-/opt/container-networks}/lib/lab.sh"
 
-compose_file=/var/lib/container-networks/03-linking${CNLAB_EMULATED_HOST:+-$CNLAB_EMULATED_HOST}/compose.yaml
+compose_file=/var/lib/container-networks/03-linking/compose.yaml
 run_hint="run the step first (sudo $CNLAB_HOME/steps/03-linking/run.sh)"
 for name in s3-left s3-right s3-app1 s3-linked s3-app2 s3-client; do
-  [ "$(docker inspect --format '{{.State.Running}}' "$name" 2>/dev/null)" = true ] \
-    || fail "the container $name is not running (restarting Docker, as step 4 does, stops containers): $run_hint."
+  container_running "$name" \
+    || fail "the container $name is not running: $run_hint; if it ran, 'docker ps -a' and 'docker logs $name' say why it stopped."
 done
 
 docker exec s3-left ping -c 1 -W 2 192.168.3.2 >/dev/null \
@@ -18,13 +18,8 @@ docker exec s3-linked curl -sf --max-time 5 http://app:8080/ | grep Hello >/dev/
 docker exec s3-client curl -sf --max-time 5 http://s3-app2:8080/ | grep Hello >/dev/null \
   || fail "s3-client gets no answer from http://s3-app2:8080/ on the network s3-net: try 'docker exec s3-client dig s3-app2'."
 
-if ! docker compose version >/dev/null 2>&1; then
-  if [ "${CNLAB_REHEARSAL:-}" = 1 ]; then
-    not_rehearsed "docker compose (Compose v2 plugin missing on this machine)"
-    pass "the hand-made veth, --link and the user-defined network's DNS all work (Compose not checked here)"
-  fi
-  fail "'docker compose' is missing: the Compose v2 plugin should come with the host's Docker packages; look at 'docker compose version'."
-fi
+docker compose version >/dev/null 2>&1 \
+  || fail "'docker compose' is missing: the host's docker-engine component installs the Compose v2 plugin; look at 'docker compose version'."
 [ -f "$compose_file" ] || fail "$compose_file is missing: $run_hint."
 for service in web1 web2; do
   docker compose -f "$compose_file" exec -T client curl -sf --max-time 5 "http://$service:8080/" 2>/dev/null | grep Hello >/dev/null \

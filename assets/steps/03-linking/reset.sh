@@ -21,5 +21,7 @@ if [ -n "$old" ]; then
 fi
 # A run stopped half-way may have left the veth pair in the host's namespace.
 ip link del s3veth-left 2>/dev/null || true
-rm -rf "/var/lib/container-networks/03-linking${CNLAB_EMULATED_HOST:+-$CNLAB_EMULATED_HOST}"
+say "forgetting how to put the hand-made cable back after a Docker restart"
+forget_cables 03
+rm -rf "/var/lib/container-networks/03-linking"
 say "done"

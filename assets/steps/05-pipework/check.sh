@@ -19,11 +19,10 @@ answers() {
 }
 
 for app in s5-app01 s5-app02; do
-  [ "$(docker inspect --format '{{.State.Running}}' "$app" 2>/dev/null)" = true ] \
-    || fail "the container $app is not running: run the step first ($RUN)."
+  container_running "$app" || fail "the container $app is not running: run the step first ($RUN)."
 done
-pid1=$(docker inspect --format '{{.State.Pid}}' s5-app01)
-pid2=$(docker inspect --format '{{.State.Pid}}' s5-app02)
+pid1=$(container_pid s5-app01)
+pid2=$(container_pid s5-app02)
 
 ip link show br1 >/dev/null 2>&1 || fail "there is no bridge br1: run the step again ($RUN)."
 [[ "$(nsenter --target "$pid1" --net ip -o -4 addr show eth1 2>/dev/null)" == *" 192.168.2.2/24 "* ]] \

@@ -7,55 +7,17 @@ set -euo pipefail
 HELLO=$(lab_image hello)
 OVS_BRIDGE=ovsbr1
 
-# pipework_attach BRIDGE IFACE CONTAINER ADDRESS/PREFIX: run pipework, or, where
-# it is missing (a rehearsal machine; a host whose pipework download failed,
-# "degraded"), say so and do the same plumbing by hand.
-pipework_attach() {
-  local bridge=$1 iface=$2 container=$3 address=$4 pid host_if guest_if why
-  local -a args=("$bridge")
-  [ "$iface" = eth1 ] || args+=(-i "$iface")
-  args+=("$container" "$address")
-  if [ -x "$CNLAB_PIPEWORK" ]; then
-    show "$CNLAB_PIPEWORK" "${args[@]}" \
-      || fail "pipework ${args[*]} failed (output above). If it says 'Could not locate cgroup mount point', this pipework predates cgroup v2 support: install a newer pipework at $CNLAB_PIPEWORK, or cable the container by hand as the guide shows."
-    return 0
-  fi
-  if [ "${CNLAB_REHEARSAL:-}" = 1 ]; then
-    not_rehearsed "pipework ${args[*]}"
-    say "(rehearsal stand-in: pipework is not on this machine, so here is the same plumbing by hand)"
-  elif why=$(degraded_reason pipework); then
-    say "pipework is unavailable on this host: $why."
-    say "So here is what 'pipework ${args[*]}' does, by hand. (Your organiser can install it later: sudo bash $CNLAB_HOME/components/pipework.sh)"
-  else
-    fail "pipework is not installed at $CNLAB_PIPEWORK: rerun the host's pipework component (sudo bash $CNLAB_HOME/components/pipework.sh) or set CNLAB_PIPEWORK to where it is."
-  fi
-  pid=$(docker inspect --format '{{.State.Pid}}' "$container")
-  # pipework's own names: v<iface>pl<pid> on the host, v<iface>pg<pid> for the container.
-  host_if="v${iface}pl${pid}"
-  guest_if="v${iface}pg${pid}"
-  if ! ip link show "$bridge" >/dev/null 2>&1; then
-    case "$bridge" in
-      ovs*) show ovs-vsctl add-br "$bridge" ;;
-      *) show ip link add dev "$bridge" type bridge; show ip link set "$bridge" up ;;
-    esac
-  fi
-  show ip link add name "$host_if" type veth peer name "$guest_if"
-  case "$bridge" in
-    ovs*) show ovs-vsctl add-port "$bridge" "$host_if" ;;
-    *) show ip link set "$host_if" master "$bridge" ;;
-  esac
-  show ip link set "$host_if" up
-  show ip link set "$guest_if" netns "$pid"
-  show nsenter --target "$pid" --net ip link set "$guest_if" name "$iface"
-  show nsenter --target "$pid" --net ip addr add "$address" dev "$iface"
-  show nsenter --target "$pid" --net ip link set "$iface" up
-}
-
 # Start clean: remove what an earlier run of this step left behind.
+old_pids=()
+for app in s5-app01 s5-app02; do
+  if container_running "$app"; then old_pids+=("$(container_pid "$app")"); fi
+done
 remove_containers s5-app01 s5-app02
+forget_cables 05
 if ovs-vsctl br-exists "$OVS_BRIDGE" 2>/dev/null; then ovs-vsctl del-br "$OVS_BRIDGE"; fi
 if ip link show br1 >/dev/null 2>&1; then ip link del br1; fi
 while iptables -D DOCKER-USER -i br1 -o br1 -j ACCEPT 2>/dev/null; do :; done
+remove_netns_links "${old_pids[@]}"
 
 # The 2015 demo's subnet is used again by step 7 (Docker network s7-lab on br-s7).
 if [ -n "$(ip -o -4 addr show to 192.168.2.0/24)" ]; then
@@ -65,10 +27,11 @@ fi
 
 section "1. Two containers with no network at all"
 say "--network none: Docker gives the container a network namespace with only a loopback interface, and leaves the cabling to us"
-show docker run -d --name s5-app01 --hostname app01 --network none --label "$CNLAB_LABEL=05" "$HELLO"
-show docker run -d --name s5-app02 --hostname app02 --network none --label "$CNLAB_LABEL=05" "$HELLO"
-pid1=$(docker inspect --format '{{.State.Pid}}' s5-app01)
-pid2=$(docker inspect --format '{{.State.Pid}}' s5-app02)
+say "--restart unless-stopped: Docker starts them again after a restart of the daemon (step 4 restarts it)"
+show docker run -d --name s5-app01 --hostname app01 --network none --restart unless-stopped --label "$CNLAB_LABEL=05" "$HELLO"
+show docker run -d --name s5-app02 --hostname app02 --network none --restart unless-stopped --label "$CNLAB_LABEL=05" "$HELLO"
+pid1=$(container_pid s5-app01)
+pid2=$(container_pid s5-app02)
 say "s5-app01 runs as process $pid1 on the host; its network namespace (the hello image has no tools, so use the host's ip inside it):"
 show nsenter --target "$pid1" --net ip -br addr
 
@@ -77,6 +40,13 @@ say "pipework BRIDGE CONTAINER ADDRESS/PREFIX makes a veth pair, plugs one end i
 say "moves the other end into the container's namespace as eth1, gives it the address and brings it up"
 pipework_attach br1 eth1 s5-app01 192.168.2.2/24
 pipework_attach br1 eth1 s5-app02 192.168.2.3/24
+say "while it works, pipework links the container's namespace as /var/run/netns/<pid> (so that 'ip netns exec <pid>' finds it)"
+if [ -e "/var/run/netns/$pid1" ] || [ -e "/var/run/netns/$pid2" ]; then
+  show ls -l /var/run/netns
+  say "a link is left behind: this pipework does not remove its links (reset.sh does)"
+else
+  say "and removes the link when done: there is no /var/run/netns/$pid1 or /var/run/netns/$pid2"
+fi
 say "br1 is an ordinary Linux bridge with two ports, the host ends of the two cables:"
 show bridge link show master br1
 say "inside s5-app01: eth1 with 192.168.2.2/24, and a connected route; no default route (nothing beyond br1)"
@@ -138,6 +108,13 @@ show ovs-appctl fdb/show "$OVS_BRIDGE"
 show ovs-ofctl dump-ports "$OVS_BRIDGE"
 say "each container now has two cables: lo, eth1 on br1, eth2 on $OVS_BRIDGE"
 show nsenter --target "$pid1" --net ip -br addr
+say "pipework works on the container's namespace of the moment: if the container restarts (with Docker, for instance),"
+say "its new namespace has no cables. The lab remembers how to put them back after a Docker restart (step 4 restarts Docker)."
+remember_cables 05 \
+  "recable_pipework br1 eth1 s5-app01 192.168.2.2/24" \
+  "recable_pipework br1 eth1 s5-app02 192.168.2.3/24" \
+  "recable_pipework $OVS_BRIDGE eth2 s5-app01 192.168.3.2/24" \
+  "recable_pipework $OVS_BRIDGE eth2 s5-app02 192.168.3.3/24"
 
 section "Done"
 say "s5-app01 and s5-app02 are left running on br1 (192.168.2.0/24) and $OVS_BRIDGE (192.168.3.0/24)"

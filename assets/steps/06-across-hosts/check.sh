@@ -6,14 +6,14 @@ set -euo pipefail
 
 HOSTS=${HOSTS:-}
 RUN="sudo HOSTS=... TUNNEL_TYPE=... $CNLAB_HOME/steps/06-across-hosts/run.sh"
-[ -n "$HOSTS" ] || fail "HOSTS is empty: pass the private IPv4 addresses of the multi-host hosts, comma-separated, in host order (stack output MultiHostAddresses), e.g. sudo HOSTS=10.0.1.11,10.0.1.12 $CNLAB_HOME/steps/06-across-hosts/check.sh."
+[ -n "$HOSTS" ] || fail "HOSTS is empty: pass the private IPv4 addresses of the multi-host hosts, comma-separated, in host order (stack output MultiHostAddresses), e.g. sudo HOSTS=10.40.0.11,10.40.0.12 $CNLAB_HOME/steps/06-across-hosts/check.sh."
 IFS=, read -r -a hosts <<<"$HOSTS"
 index=$(host_number "$HOSTS")
 [ "$index" -gt 0 ] || fail "none of this host's addresses is in HOSTS=$HOSTS: pass the multi-host hosts' private addresses (stack output MultiHostAddresses)."
 
 ovs-vsctl br-exists br-tun 2>/dev/null || fail "there is no Open vSwitch bridge br-tun on this host (host $index): run the step first ($RUN)."
 for c in s6-web s6-client; do
-  [ "$(docker inspect --format '{{.State.Running}}' "$c" 2>/dev/null)" = true ] \
+  container_running "$c" \
     || fail "the container $c is not running on this host (host $index): run the step first ($RUN)."
 done
 types=$(ovs-vsctl --data=bare --no-headings --columns=type list interface | grep -E '^(gre|vxlan|geneve)$' | sort -u | paste -sd/ || true)

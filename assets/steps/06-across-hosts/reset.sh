@@ -11,4 +11,6 @@ if ovs-vsctl br-exists br-tun 2>/dev/null; then
   say "removing the Open vSwitch bridge br-tun (its tunnel ports and the old container ports go with it)"
   ovs-vsctl del-br br-tun
 fi
+# With the tunnel ports gone: the kernel's tunnel modules as the step found them.
+restore_modules 06
 say "done (run the reset on every host of the topology)"

@@ -9,6 +9,9 @@ TUNNEL_TYPE=${TUNNEL_TYPE:-gre}
 BRIDGE=br-tun
 # The tunnel key: GRE key, VXLAN or Geneve network identifier (VNI). Both ends must agree.
 TUNNEL_KEY=5
+# Kernel modules the tunnel ports may load, in an order in which each can be
+# unloaded after the ones before it.
+TUNNEL_MODULES=(vport_gre vport_vxlan vport_geneve ip_gre vxlan geneve ip_tunnel gre udp_tunnel ip6_udp_tunnel)
 
 case "$TUNNEL_TYPE" in
   gre) overhead=42; overhead_text="20 outer IPv4 + 4 GRE + 4 key + 14 inner Ethernet"; capture="ip proto 47" ;;
@@ -16,7 +19,7 @@ case "$TUNNEL_TYPE" in
   geneve) overhead=50; overhead_text="20 outer IPv4 + 8 UDP + 8 Geneve + 14 inner Ethernet"; capture="udp port 6081" ;;
   *) fail "TUNNEL_TYPE '$TUNNEL_TYPE' is not one of gre, vxlan, geneve." ;;
 esac
-[ -n "$HOSTS" ] || fail "HOSTS is empty: this step needs the private IPv4 addresses of all multi-host hosts, in host order, comma-separated. The lab command fills it in; by hand, take the stack output MultiHostAddresses and run: sudo HOSTS=10.0.1.11,10.0.1.12 TUNNEL_TYPE=$TUNNEL_TYPE $CNLAB_HOME/steps/06-across-hosts/run.sh (same value on every host)."
+[ -n "$HOSTS" ] || fail "HOSTS is empty: this step needs the private IPv4 addresses of all multi-host hosts, in host order, comma-separated. The lab command fills it in; by hand, take the stack output MultiHostAddresses and run: sudo HOSTS=10.40.0.11,10.40.0.12 TUNNEL_TYPE=$TUNNEL_TYPE $CNLAB_HOME/steps/06-across-hosts/run.sh (same value on every host)."
 
 # Which host am I? The position of one of my own addresses in HOSTS (1, 2, ...).
 IFS=, read -r -a hosts <<<"$HOSTS"
@@ -34,6 +37,10 @@ mac_of() { printf '02:00:c0:a8:02:%02x' "${1##*.}"; }
 # Start clean: remove what an earlier run of this step left behind.
 remove_containers s6-web s6-client
 if ovs-vsctl br-exists "$BRIDGE" 2>/dev/null; then ovs-vsctl del-br "$BRIDGE"; fi
+# Before the first tunnel port: which tunnel modules the kernel has loaded now
+# (with the kernel datapath Open vSwitch loads what a tunnel type needs;
+# reset.sh unloads only what this step loaded).
+note_modules 06 "${TUNNEL_MODULES[@]}"
 
 section "1. The underlay: this host is host $index of ${#hosts[@]}"
 say "HOSTS=$HOSTS; this host's own address among them is $self, on interface $underlay (MTU $underlay_mtu)"
@@ -78,6 +85,7 @@ section "4. Across the tunnels: client$index -> every host's web"
 # The other hosts run this step at about the same time: give them a few seconds.
 deadline=$((SECONDS + 20))
 reachable=()
+problems=()
 for j in $(seq 1 "${#hosts[@]}"); do
   url="http://$(web_ip "$j"):8080/"
   until docker exec s6-client curl -s -o /dev/null --max-time 2 "$url" || [ "$SECONDS" -ge "$deadline" ]; do
@@ -85,8 +93,11 @@ for j in $(seq 1 "${#hosts[@]}"); do
   done
   if show docker exec s6-client curl -s --max-time 3 "$url"; then
     [ "$j" -eq "$index" ] || reachable+=("$j")
+  elif [ "$j" -eq "$index" ]; then
+    fail "client$index gets no answer from web$index on this very host: the bridge $BRIDGE or the containers' ports are broken; look at 'ovs-vsctl show' and 'docker exec s6-client ip addr show eth1'."
   else
-    say "no answer from web$j yet: run this step on host $j (${hosts[$((j - 1))]}) too, with TUNNEL_TYPE=$TUNNEL_TYPE, then run the check"
+    say "no answer from web$j: run this step on host $j (${hosts[$((j - 1))]}) too, with TUNNEL_TYPE=$TUNNEL_TYPE"
+    problems+=("web$j (host $j, ${hosts[$((j - 1))]}) did not answer through the $TUNNEL_TYPE tunnel: run the step there too, with the same HOSTS and TUNNEL_TYPE.")
   fi
 done
 
@@ -97,10 +108,13 @@ for j in $(seq 1 "${#hosts[@]}"); do
   show ovs-vsctl --columns=name,type,options,statistics list interface "$TUNNEL_TYPE$j"
 done
 
-if [ "${#reachable[@]}" -eq 0 ]; then
-  section "6. and 7. skipped: no other host's web answers yet"
-  say "run this step on the other hosts, then run it here again to see the packets on the underlay and the MTU lesson"
+if [ "${#hosts[@]}" -lt 2 ]; then
+  section "6. and 7. skipped: HOSTS names only this host, so there is no tunnel to look at"
   exit 0
+fi
+if [ "${#reachable[@]}" -eq 0 ]; then
+  section "6. and 7. skipped: no other host's web answers"
+  fail "no other host's web answered through the $TUNNEL_TYPE tunnels within 20 s. Run this step on every host of HOSTS=$HOSTS with TUNNEL_TYPE=$TUNNEL_TYPE (the lab command does all at once), then run it here again to see the packets and the MTU lesson; if they all ran, look at 'ovs-vsctl show' and 'tcpdump -ni $underlay $capture' (the security group must let the tunnel through)."
 fi
 peer=${reachable[0]}
 peer_web=$(web_ip "$peer")
@@ -119,7 +133,9 @@ printf '\n$ %s\n' "tcpdump -ni $capture_if -c 4 -v '$capture'    (in the backgro
 timeout 10 tcpdump -ni "$capture_if" -c 4 -v "$capture" >"$capture_file" 2>&1 &
 tcpdump_pid=$!
 sleep 1
-show docker exec s6-client ping -c 3 -i 0.3 "$peer_web" || say "no answer from $peer_web: has the step run on that host too?"
+if ! show docker exec s6-client ping -c 3 -i 0.3 "$peer_web"; then
+  problems+=("web$peer answered HTTP through the tunnel but not ping: ICMP may be blocked between the hosts (security group, DOCKER-USER)")
+fi
 wait "$tcpdump_pid" || true
 cat "$capture_file"
 rm -f "$capture_file"
@@ -128,23 +144,41 @@ section "7. The MTU lesson: $TUNNEL_TYPE adds $overhead bytes ($overhead_text)"
 max_inner=$((underlay_mtu - overhead))
 say "the underlay carries packets of at most $underlay_mtu bytes; inside a tunnel that leaves $max_inner for the container's IP packet"
 say "ping -s N sends an IP packet of N + 28 bytes (20 IP + 8 ICMP); -M do sets Don't Fragment"
-say "too big: $((underlay_mtu - 28)) + 28 = $underlay_mtu bytes inside, $((underlay_mtu + overhead)) outside"
-if show docker exec s6-client ping -M "do" -c 2 -W 2 -s $((underlay_mtu - 28)) "$peer_web"; then
-  say "it passed: this path carries more than $underlay_mtu bytes (or fragments the outer packet); compare with the next one"
-else
-  say "lost without a word: the container believed its MTU of $underlay_mtu, the encapsulated packet did not fit (a 'black hole')"
-fi
-say "fits: $((max_inner - 28)) + 28 = $max_inner bytes inside, $underlay_mtu outside"
+say "first a packet that fits: $((max_inner - 28)) + 28 = $max_inner bytes inside, $underlay_mtu outside"
+fits=no
 if show docker exec s6-client ping -M "do" -c 2 -W 2 -s $((max_inner - 28)) "$peer_web"; then
-  say "it passed"
-else
-  say "it failed: this path's MTU is smaller than $underlay_mtu; try smaller sizes to find it"
+  fits=yes
 fi
+say "then one that does not: $((underlay_mtu - 28)) + 28 = $underlay_mtu bytes inside, $((underlay_mtu + overhead)) outside"
+too_big=lost
+if show docker exec s6-client ping -M "do" -c 2 -W 2 -s $((underlay_mtu - 28)) "$peer_web"; then
+  too_big=passed
+fi
+case "$fits/$too_big" in
+  yes/lost)
+    say "the packet that fits passed and the full-size one was lost without a word: the container believed its MTU of $underlay_mtu,"
+    say "the encapsulated packet did not fit the underlay (a 'black hole'). That is the MTU problem of every tunnel." ;;
+  yes/passed)
+    say "both passed: this path carries more than $underlay_mtu bytes (or fragments the outer packet), so it shows no MTU problem here" ;;
+  no/*)
+    problems+=("even a ping that fits the tunnel was lost, so this is not about the MTU: ICMP may be blocked (security group, DOCKER-USER) or the path is broken")
+    say "even the packet that fits was lost: that is not the MTU; look at 'ovs-ofctl --names dump-ports $BRIDGE' and tcpdump on $capture_if" ;;
+esac
 say "the fix: give the containers' interfaces the underlay MTU minus the overhead, $max_inner"
-client_pid=$(docker inspect --format '{{.State.Pid}}' s6-client)
+client_pid=$(container_pid s6-client)
 show nsenter --target "$client_pid" --net ip link set eth1 mtu "$max_inner"
-say "now the too-big ping fails at once, in the container, with a clear error (and TCP sizes its segments to fit):"
-show docker exec s6-client ping -M "do" -c 1 -W 2 -s $((underlay_mtu - 28)) "$peer_web" || true
+say "now the full-size ping with Don't Fragment cannot even leave the container:"
+refused=$(docker exec s6-client ping -M "do" -c 1 -W 2 -s $((underlay_mtu - 28)) "$peer_web" 2>&1 || true)
+printf '\n$ docker exec s6-client ping -M do -c 1 -W 2 -s %s %s\n%s\n' $((underlay_mtu - 28)) "$peer_web" "$refused"
+if [[ "$refused" == *"too long"* ]]; then
+  say "'Message too long': the sender learns the limit at once, and TCP sizes its segments to fit"
+else
+  say "no 'Message too long' here: look at 'docker exec s6-client ip link show eth1'"
+fi
+
+if [ "${#problems[@]}" -gt 0 ]; then
+  fail "${problems[*]}"
+fi
 
 section "Done"
 say "s6-web and s6-client stay up on $BRIDGE; try: docker exec s6-client curl http://$peer_web:8080/"

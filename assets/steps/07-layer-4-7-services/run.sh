@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Step 7 run: the 2015 demo's service chain, modernised: nginx (TLS) -> Varnish (cache) -> HAProxy (load balancer) -> app01/app02, watched by Suricata.
+# Step 7 run: the 2015 demo's chain modernised (nginx TLS -> HAProxy -> app01/app02), with Varnish (cache) added between nginx and HAProxy and Suricata watching.
 set -euo pipefail
 # shellcheck source=assets/lib/lab.sh
 . "${CNLAB_HOME:-/opt/container-networks}/lib/lab.sh"
@@ -10,8 +10,9 @@ STATE=/var/lib/container-networks/07
 TLS_DIR=$STATE/tls
 IDS_DIR=$STATE/suricata
 CONTAINERS=(s7-suricata s7-nginx s7-varnish s7-haproxy s7-app01 s7-app02)
-# docker run options every container of this step gets.
-common=(-d --label "$CNLAB_LABEL=07")
+# docker run options every container of this step gets: Docker starts them
+# again after a restart of the daemon (step 4 restarts it).
+common=(-d --restart unless-stopped --label "$CNLAB_LABEL=07")
 
 # fetch URL: the response headers of an HTTPS request to URL.
 fetch() {
@@ -26,11 +27,6 @@ haproxy_state() {
   curl -s --max-time 3 "http://192.168.2.10:8404/stats;csv" | awk -F, -v s="$1" '$1 == "apps" && $2 == s {print $18}'
 }
 server_is() { [ "$(haproxy_state "$1")" = "$2" ]; }
-# show_shell 'A | B': print a pipeline, then run it (show runs one command).
-show_shell() {
-  printf '\n$ %s\n' "$1"
-  bash -c "$1"
-}
 
 # Start clean: remove what an earlier run of this step left behind.
 remove_containers "${CONTAINERS[@]}"
@@ -56,7 +52,7 @@ show docker run --rm --entrypoint grep "$(lab_image haproxy)" -E '^ *(balance|op
 say "--network-alias haproxy: Docker's DNS answers 'haproxy' on $NET, the name Varnish's configuration uses"
 show docker run "${common[@]}" --name s7-haproxy --network "$NET" --ip 192.168.2.10 --network-alias haproxy "$(lab_image haproxy)"
 
-section "3. Varnish (192.168.2.11): a cache in front of HAProxy"
+section "3. Varnish (192.168.2.11): a cache in front of HAProxy (an addition: the 2015 demo had no cache)"
 show docker run --rm --entrypoint sed "$(lab_image varnish)" -n '/^vcl/p;/^backend/,/^}/p' /etc/varnish/default.vcl
 show docker run "${common[@]}" --name s7-varnish --network "$NET" --ip 192.168.2.11 --network-alias varnish "$(lab_image varnish)"
 
@@ -89,7 +85,7 @@ retry 20 curl -skf -o /dev/null --max-time 3 https://127.0.0.1/healthz \
 say "-k: accept our self-signed certificate; -D -: print the response headers"
 show curl -sk -D - https://127.0.0.1/
 say "X-Served-By: the app; X-Haproxy-Server: HAProxy's server; X-Varnish, Age, X-Cache: Varnish; Server: nginx"
-show_shell "echo | openssl s_client -connect 127.0.0.1:443 2>/dev/null | grep -E '^(subject=|New, )'"
+show_sh "echo | openssl s_client -connect 127.0.0.1:443 2>/dev/null | grep -E '^(subject=|New, )'"
 
 section "7. Load balancing: every new URL passes Varnish, and HAProxy takes app01 and app02 in turn"
 for i in 1 2 3 4; do
@@ -97,20 +93,20 @@ for i in 1 2 3 4; do
   printf '$ curl -sk %s    -> X-Served-By: %s\n' "$u" "$(field "$(fetch "$u")" X-Served-By)"
 done
 say "HAProxy's view (statistics page on port 8404; column 18 is the status):"
-show_shell "curl -s 'http://192.168.2.10:8404/stats;csv' | cut -d, -f1,2,18 | grep -E '^#|^apps'"
+show_sh "curl -s 'http://192.168.2.10:8404/stats;csv' | cut -d, -f1,2,18 | grep -E '^#|^apps'"
 
 section "8. Health checks: stop app02, HAProxy notices and sends everything to app01"
 show docker stop -t 1 s7-app02
 say "waiting for 2 failed checks (every 2 s)"
 retry 20 server_is app02 DOWN || say "app02 is not marked DOWN yet"
-show_shell "curl -s 'http://192.168.2.10:8404/stats;csv' | cut -d, -f1,2,18 | grep -E '^apps'"
+show_sh "curl -s 'http://192.168.2.10:8404/stats;csv' | cut -d, -f1,2,18 | grep -E '^apps'"
 for i in 1 2 3; do
   u="https://127.0.0.1/down?n=$i-$RANDOM"
   printf '$ curl -sk %s    -> X-Served-By: %s\n' "$u" "$(field "$(fetch "$u")" X-Served-By)"
 done
 show docker start s7-app02
 retry 20 server_is app02 UP || say "app02 is not marked UP yet"
-show_shell "curl -s 'http://192.168.2.10:8404/stats;csv' | cut -d, -f1,2,18 | grep -E '^apps'"
+show_sh "curl -s 'http://192.168.2.10:8404/stats;csv' | cut -d, -f1,2,18 | grep -E '^apps'"
 
 section "9. Caching: the same URL twice; the second answer comes from Varnish"
 url="https://127.0.0.1/cached-$RANDOM"
@@ -128,7 +124,7 @@ show curl -sk -o /dev/null -w 'HTTP %{http_code}\n' https://127.0.0.1/onug-attac
 say "waiting for the alert in $IDS_DIR/eve.json"
 if retry 20 grep -q '"event_type":"alert"' "$IDS_DIR/eve.json"; then
   show tail -n 1 "$IDS_DIR/fast.log"
-  show_shell "grep '\"event_type\":\"alert\"' $IDS_DIR/eve.json | tail -n 1 | jq '{timestamp, src_ip, dest_ip, dest_port, alert: .alert.signature, url: .http.url}'"
+  show_sh "grep '\"event_type\":\"alert\"' $IDS_DIR/eve.json | tail -n 1 | jq '{timestamp, src_ip, dest_ip, dest_port, alert: .alert.signature, url: .http.url}'"
 else
   say "no alert yet: look at 'docker logs s7-suricata' and $IDS_DIR/suricata.log"
 fi

@@ -39,7 +39,7 @@ describe('the step lock in every document', () => {
     const text = composeDocumentScript({ stepId: '01-test', action: 'check', script: `${HELPERS_SOURCE_LINE}\ntrue`, helpers: HELPERS, parameters: [], description: 'x' });
     expect(STEP_LOCK_FILE).toBe('/run/lock/container-networks-lab.lock');
     expect(text).toContain(`flock -o -w "\${CNLAB_STEP_LOCK_WAIT:-300}" -E 75 "\${CNLAB_STEP_LOCK:-${STEP_LOCK_FILE}}" bash "$0" "$@"`);
-    expect(text.indexOf('flock')).toBeLessThan(text.indexOf('# helpers'));
+    expect(text.indexOf('flock')).toBeLessThan(text.indexOf('say() {'));
     expect(text).not.toMatch(/\{\{|\}\}/);
   });
 

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { filledUserData, isoDurationSeconds, resolveTemplateText, stackNameOf, templateHosts } from '../../../tools/rehearsal/boot';
-import { BootedMachine, BROKEN_ON_PURPOSE, breakFirstComponent, failureSignalProblem, labImagesOfAll, notRehearsedLines, provisionPhases } from '../../../tools/rehearsal/fleet';
+import { BootedMachine, BROKEN_ON_PURPOSE, breakFirstComponent, failureSignalProblem, labImagesOfAll, provisionNotRehearsed, provisionPhases } from '../../../tools/rehearsal/fleet';
 import { rehearsalPassed, renderRehearsalSummary } from '../../../tools/rehearsal/summary';
 import { machineName, selectVariants } from '../../../tools/rehearsal/variants';
 
@@ -124,9 +124,24 @@ describe('provisioning phases and variants', () => {
       { phase: 'pipework install', seconds: 11, degraded: true }]);
   });
 
-  test('NOT REHEARSED lines of a boot log, each once', () => {
-    const line = 'pipework download: curl https://raw.githubusercontent.com/jpetazzo/pipework/x/pipework (GitHub is unreachable from this machine)';
-    expect(notRehearsedLines(`a\nNOT REHEARSED: ${line}\nNOT REHEARSED: ${line}\nnot this NOT REHEARSED: x\n`)).toEqual([line]);
+  test('a degraded phase that printed NOT REHEARSED lines (pipework on a rehearsal machine) is a DEGRADED phase', () => {
+    const log = '[provision] pipework install: DEGRADED, with 1 part(s) NOT REHEARSED (above) (4 s): its download from GitHub failed 1 time(s) (URL)\n'
+      + '[provision] pipework check: DEGRADED, with 1 part(s) NOT REHEARSED (above) (2 s): its download from GitHub failed 1 time(s) (URL)\n'
+      + '[provision] lab-tools install: done (3 s)\n';
+    expect(provisionPhases(log)).toEqual([{ phase: 'pipework install', seconds: 4, degraded: true }, { phase: 'pipework check', seconds: 2, degraded: true }]);
+  });
+
+  test('a phase that printed NOT REHEARSED lines is a phase too, and its lines are picked out', () => {
+    const log = [
+      '[provision] pipework install: start',
+      'NOT REHEARSED: pipework download: curl https://raw.githubusercontent.com/jpetazzo/pipework/9ba97f1/pipework (GitHub is unreachable from this machine)',
+      '[provision] pipework install: done, with 1 part(s) NOT REHEARSED (above) (7 s)',
+      '[provision] pipework check: done, with 1 part(s) NOT REHEARSED (above) (1 s)',
+    ].join('\n');
+    expect(provisionPhases(log)).toEqual([{ phase: 'pipework install', seconds: 7 }, { phase: 'pipework check', seconds: 1 }]);
+    expect(provisionNotRehearsed(`${log}\n${log}`)).toEqual([
+      'NOT REHEARSED: pipework download: curl https://raw.githubusercontent.com/jpetazzo/pipework/9ba97f1/pipework (GitHub is unreachable from this machine)',
+    ]);
   });
 
   test('the lab images the peers build, from their user data', () => {
@@ -166,7 +181,7 @@ describe('issue 11.5: what the rehearsal requires of a failing and of a hindered
 
   test('the summary shows the mirror-outage machine and the boots\' NOT REHEARSED lines (pipework); a failed outage fails the rehearsal', () => {
     const booted = machine('d26s1', {
-      notRehearsed: ['pipework download: curl URL (GitHub is unreachable from this machine)'],
+      notRehearsed: ['NOT REHEARSED: pipework download: curl URL (GitHub is unreachable from this machine)'],
       phases: [{ phase: 'pipework install', seconds: 3, degraded: true }, { phase: 'lab-tools install', seconds: 8 }],
     });
     const results = [{ variant: selectVariants(['docker26'])[0], machines: [booted], bootSeconds: 100, steps: [] }];
@@ -176,7 +191,7 @@ describe('issue 11.5: what the rehearsal requires of a failing and of a hindered
     expect(text).toContain('| d26o1 | mirror outage | outage 1 (SingleHost) | SUCCESS: lab host ready, degraded: pipework');
     expect(text).toContain('Mirror outage: d26o1, whose package mirror refused it for its first 45 s, retried and became ready after 95 s, as expected.');
     expect(text).toContain('pipework install 3 DEGRADED, lab-tools install 8');
-    expect(text).toContain('- `pipework download: curl URL (GitHub is unreachable from this machine)` (printed by d26s1 boot)');
+    expect(text).toContain('- `pipework download: curl URL (GitHub is unreachable from this machine)` (printed by provisioning of d26s1)');
     expect(rehearsalPassed({ ...input, mirrorOutage: { machine: machine('d26o1'), problem: 'signalled nothing' } })).toBe(false);
   });
 });

@@ -1,7 +1,7 @@
 import { TemplateStep } from '../../../tools/rehearsal/documents';
 import { parseOptions } from '../../../tools/rehearsal/options';
 import {
-  ACTION_SEQUENCE, hostsForStep, parameterEnvironment, planHosts, selectSteps, stepVariants, variantValues,
+  ACTION_SEQUENCE, parameterEnvironment, PlannedHost, selectSteps, stepVariants, variantValues,
 } from '../../../tools/rehearsal/plan';
 
 const TUNNEL_STEP: TemplateStep = {
@@ -32,29 +32,22 @@ describe('parameter environment', () => {
 });
 
 describe('hosts and variants', () => {
-  test('rh1, rh2, ... on consecutive addresses', () => {
-    expect(planHosts(3)).toEqual([
-      { name: 'rh1', address: '10.99.0.11', prefixLength: 24 },
-      { name: 'rh2', address: '10.99.0.12', prefixLength: 24 },
-      { name: 'rh3', address: '10.99.0.13', prefixLength: 24 },
-    ]);
-    expect(() => planHosts(2, '10.99.0.254')).toThrow(/no room/);
-    expect(() => planHosts(2, 'ten')).toThrow(/not an IPv4 address/);
-  });
-
-  test('a single-host step runs on rh1, a multi-host one on the first N hosts, with HOSTS in host order', () => {
-    const hosts = planHosts(3);
-    expect(hostsForStep(SINGLE_STEP, hosts, 2).map((host) => host.name)).toEqual(['rh1']);
-    const multi = hostsForStep(TUNNEL_STEP, hosts, 2);
-    expect(multi.map((host) => host.name)).toEqual(['rh1', 'rh2']);
+  test('a multi-host step gets HOSTS in host order, one variant per tunnel type', () => {
+    const multi: PlannedHost[] = [
+      { name: 'd26m1', address: '10.99.0.11', prefixLength: 24 },
+      { name: 'd26m2', address: '10.99.0.12', prefixLength: 24 },
+    ];
     const [gre, vxlan] = stepVariants(TUNNEL_STEP, ['gre', 'vxlan']);
     expect(vxlan).toEqual({ label: 'vxlan', values: { TUNNEL_TYPE: 'vxlan' } });
     expect(variantValues(TUNNEL_STEP, gre, multi)).toEqual({ TUNNEL_TYPE: 'gre', HOSTS: '10.99.0.11,10.99.0.12' });
-    expect(variantValues(SINGLE_STEP, stepVariants(SINGLE_STEP, ['gre', 'vxlan'])[0], hosts.slice(0, 1))).toEqual({});
+    expect(variantValues(SINGLE_STEP, stepVariants(SINGLE_STEP, ['gre', 'vxlan'])[0], multi.slice(0, 1))).toEqual({});
   });
 
-  test('the sequence: reset first, run and check twice, reset twice at the end', () => {
-    expect(ACTION_SEQUENCE.map((entry) => entry.action)).toEqual(['reset', 'run', 'check', 'reset', 'run', 'check', 'reset', 'reset']);
+  test('the sequence: reset, check that must fail, run and check, reset, check that must fail, run and check, reset twice', () => {
+    expect(ACTION_SEQUENCE.map((entry) => `${entry.action}${entry.expect ? ` (${entry.expect})` : ''}`)).toEqual([
+      'reset', 'check (fail)', 'run', 'check', 'reset', 'check (fail)', 'run', 'check', 'reset', 'reset',
+    ]);
+    expect(ACTION_SEQUENCE.filter((entry) => entry.expect === 'fail').map((entry) => entry.label)).toEqual(['check before run', 'check after reset']);
     expect(new Set(ACTION_SEQUENCE.map((entry) => entry.label)).size).toBe(ACTION_SEQUENCE.length);
   });
 });

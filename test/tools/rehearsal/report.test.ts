@@ -13,6 +13,16 @@ describe('verdict on an action', () => {
       .toEqual({ ok: false, reason: 'exit 1, FAIL: no route; try run.sh' });
     expect(judgeAction('check', { ...OK_EXIT, exitCode: 1 }, 'PASS: printed, but then it failed\n').ok).toBe(false);
   });
+  test('a check on a host where the step is not set up must fail, saying so in a FAIL: line', () => {
+    const fail = { ...OK_EXIT, exitCode: 1 };
+    expect(judgeAction('check', fail, '--> looking\nFAIL: the container s1-web is not running: run the step first\n', 'fail'))
+      .toEqual({ ok: true, expectedFailure: 'FAIL: the container s1-web is not running: run the step first' });
+    expect(judgeAction('check', OK_EXIT, 'PASS: docker0 is up\n', 'fail'))
+      .toEqual({ ok: false, reason: 'exit 0 on a host where the step is not set up: the check must fail here (it said PASS: docker0 is up)' });
+    expect(judgeAction('check', fail, 'bash: line 3: jq: command not found\n', 'fail'))
+      .toEqual({ ok: false, reason: 'exit 1 but no line starting FAIL: saying what is missing' });
+    expect(judgeAction('check', { exitCode: null, signal: 'SIGTERM', timedOut: true }, 'FAIL: x\n', 'fail').ok).toBe(false);
+  });
   test('run and reset need exit 0 only', () => {
     expect(judgeAction('run', OK_EXIT, '')).toEqual({ ok: true });
     expect(judgeAction('reset', { ...OK_EXIT, exitCode: 2 }, 'oops')).toEqual({ ok: false, reason: 'exit 2' });
@@ -33,7 +43,7 @@ describe('verdict on an action', () => {
 });
 
 function allOk(seconds: number): StepResult['entries'] {
-  return ACTION_SEQUENCE.map((entry) => ({ label: entry.label, seconds, ok: true }));
+  return ACTION_SEQUENCE.map((entry) => ({ label: entry.label, seconds, ok: true, ...(entry.expect === 'fail' ? { expectedFailure: true } : {}) }));
 }
 
 describe('summary', () => {
@@ -63,15 +73,17 @@ describe('summary', () => {
   test('progress line', () => {
     expect(progressLine('06-across-hosts', 'gre', 'rh1', 'run', true, 12.34)).toBe('[06-across-hosts gre] rh1 run ... ok 12.3s');
     expect(progressLine('01-docker-on-the-host', '', 'rh1', 'check', false, 1, 'exit 1')).toBe('[01-docker-on-the-host] rh1 check ... FAILED (exit 1) 1.0s');
+    expect(progressLine('01-docker-on-the-host', '', 'rh1', 'check before run', true, 0.24, undefined, 'FAIL: s1-web is not running'))
+      .toBe('[01-docker-on-the-host] rh1 check before run: FAIL (expected) 0.2s, FAIL: s1-web is not running');
   });
 
   test('markdown table, totals with and without the image build, NOT REHEARSED listed', () => {
     const summary = renderSummary(results, { synth: 20, baseImage: 1, imageBuild: 100, hostSetup: 30, steps: 50, total: 201 }, ['built from assets/images']);
     const lines = summary.split('\n');
-    expect(lines[0]).toBe('| step | variant | hosts | reset (before run) (s) | run (s) | check (s) | reset (s) | run again (s) | check again (s) | final reset (s) | reset twice (s) | result | not rehearsed |');
-    expect(lines[2]).toBe('| 01-docker-on-the-host | – | rh1 | 1.3 | 1.3 | 1.3 | 1.3 | 1.3 | 1.3 | 1.3 | 1.3 | pass | 0 |');
-    expect(lines[3]).toBe('| 05-pipework | – | rh1 | 2.0 | 2.0 | 2.0 | 2.0 | 2.0 | 2.0 | 2.0 | 2.0 | pass, except what was NOT REHEARSED | 2 |');
-    expect(lines[4]).toBe('| 06-across-hosts | gre | rh1,rh2 | 0.5 | 3.0 | **4.0 FAIL** | – | – | – | – | – | **FAIL**: check: rh2 exit 0 but no line starting PASS: | 0 |');
+    expect(lines[0]).toBe('| step | variant | hosts | reset (before run) (s) | check before run (s) | run (s) | check (s) | reset (s) | check after reset (s) | run again (s) | check again (s) | final reset (s) | reset twice (s) | result | not rehearsed |');
+    expect(lines[2]).toBe('| 01-docker-on-the-host | – | rh1 | 1.3 | 1.3 FAIL (expected) | 1.3 | 1.3 | 1.3 | 1.3 FAIL (expected) | 1.3 | 1.3 | 1.3 | 1.3 | pass | 0 |');
+    expect(lines[3]).toBe('| 05-pipework | – | rh1 | 2.0 | 2.0 FAIL (expected) | 2.0 | 2.0 | 2.0 | 2.0 FAIL (expected) | 2.0 | 2.0 | 2.0 | 2.0 | pass, except what was NOT REHEARSED | 2 |');
+    expect(lines[4]).toBe('| 06-across-hosts | gre | rh1,rh2 | 0.5 | – | 3.0 | **4.0 FAIL** | – | – | – | – | – | – | **FAIL**: check: rh2 exit 0 but no line starting PASS: | 0 |');
     expect(lines[5]).toMatch(/^\| 07-services \| – \| rh1 \| – .* \| \*\*FAIL\*\*: documents: no check document \| 0 \|$/);
     expect(summary).toContain('2 of 5 step rehearsals passed (1 of them with commands NOT REHEARSED, listed below).');
     expect(summary).toContain('| lab image build (one-time) | 100.0 s |');
