@@ -5,7 +5,7 @@
 // The app: context -> validated settings -> stacks.
 export { buildWorkshopApp } from './app/build-workshop-app';
 export type { BuildWorkshopAppOptions, WorkshopApp } from './app/build-workshop-app';
-export type { WorkshopConfig } from './app/config';
+export type { FlowLogTraffic, WorkshopConfig } from './app/config';
 
 // The contract the constructs and the tools share (types only).
 export { TOPOLOGIES } from './contract';
