@@ -108,7 +108,8 @@ if [ ! -x /opt/aws/bin/cfn-signal ]; then
   # creation policy times out instead. The log above says what went wrong.
   # A busy mirror, or at first boot apt's own timers holding the package
   # lists (DPkg::Lock::Timeout covers only the dpkg lock): about 10 minutes of tries.
-  retry 7 10 apt_get update || give_up "apt-get update"
+  # (Error-Mode=any: otherwise apt-get update exits 0 when the mirror is out of reach.)
+  retry 7 10 apt_get -o APT::Update::Error-Mode=any update || give_up "apt-get update"
   retry 4 15 apt_get install -y --no-install-recommends python3-venv python3-pip curl ca-certificates ||
     give_up "python3-venv install"
   python3 -m venv /opt/aws/cfn-bootstrap || give_up "cfn-bootstrap venv"

@@ -486,7 +486,7 @@ has_systemd() {
 # apt_install PACKAGE...: install the packages that are missing (apt-get
 # update first, at most once an hour; waits for a busy dpkg lock).
 apt_install() {
-  local pkg missing=() stamp=/var/lib/container-networks/apt-updated
+  local pkg missing=() stamp=${CNLAB_APT_STAMP:-/var/lib/container-networks/apt-updated}
   for pkg in "$@"; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep 'ok installed' >/dev/null || missing+=("$pkg")
   done
@@ -498,8 +498,9 @@ apt_install() {
     say "apt-get update"
     # A busy or failing mirror, or (at first boot) apt's own timers holding
     # the package lists (DPkg::Lock::Timeout covers only the dpkg lock): try
-    # again, waiting longer each time (about 10 minutes in all).
-    retry_backoff 7 10 apt-get -o DPkg::Lock::Timeout=300 update -q
+    # again, waiting longer each time (about 10 minutes in all). Error-Mode=any:
+    # without it apt-get update exits 0 when it could not reach the mirror.
+    retry_backoff 7 10 apt-get -o DPkg::Lock::Timeout=300 -o APT::Update::Error-Mode=any update -q
     mkdir -p "${stamp%/*}" && touch "$stamp"
   fi
   say "installing: ${missing[*]}"

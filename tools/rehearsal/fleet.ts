@@ -75,6 +75,9 @@ export async function bootMachine(
   settings.usage.setPhase([name], 'ready');
   await settings.machines.keepPackages(name, variant.release);
   const log = await settings.machines.exec(name, ['cat', '/var/log/container-networks-provision.log']);
+  const logFolder = path.join(settings.workDirectory, 'logs', 'machines');
+  fs.mkdirSync(logFolder, { recursive: true });
+  fs.writeFileSync(path.join(logFolder, `provision-${name}.log`), log.stdout);
   const verdict = signal ? `${signal.status} (${signal.reason})` : `no signal within ${host.readinessTimeoutSeconds} s`;
   settings.print(`[boot ${variant.id}] ${name} (${host.topology} host ${host.hostIndex}, ${address}): ${verdict} after ${seconds.toFixed(0)} s`);
   return { name, address, host, signal, seconds, phases: provisionPhases(log.stdout), notRehearsed: provisionNotRehearsed(log.stdout) };
@@ -197,8 +200,8 @@ export async function proveMirrorOutage(
   });
   try {
     const machine = await bootMachine(outage, { ...host, topology: 'outage', hostIndex: 1 }, address, preload, settings);
-    const log = await settings.machines.exec(machine.name, ['cat', '/var/log/container-networks-provision.log']);
-    const retried = /try \d+ of \d+ failed/.test(log.stdout);
+    const log = fs.readFileSync(path.join(settings.workDirectory, 'logs', 'machines', `provision-${machine.name}.log`), 'utf8');
+    const retried = /try \d+ of \d+ failed/.test(log);
     const problem = machine.signal?.status !== 'SUCCESS'
       ? `the machine whose mirror was out for ${MIRROR_OUTAGE_SECONDS} s signalled ${machine.signal ? `${machine.signal.status} (${machine.signal.reason})` : 'nothing'}, not SUCCESS`
       : retried ? undefined : 'it became ready without a single retry: the outage did not hit its downloads (nothing was proved)';

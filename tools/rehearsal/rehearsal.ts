@@ -304,6 +304,9 @@ async function rehearseAll(context: RehearsalContext, started: number, booted: s
     stop: context.interrupted,
     usage: context.usage,
   };
+  // The failure path boots at once, beside the first variant: its machine image must be current
+  // first (a tag other worktrees' rehearsals may have built from other stand-ins).
+  if (options.failurePath) await context.machines.image(variants[0].release);
   const failurePath = options.failurePath ? proveFailureSignal(variants[0], hosts[0], fleet) : Promise.resolve(undefined);
   // The mirror outage on the first variant, once its images exist to preload, while its steps run.
   const outage = options.mirrorOutage ? (built: BootedMachine) => proveMirrorOutage(variants[0], hosts[0], built, fleet) : undefined;

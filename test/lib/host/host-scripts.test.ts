@@ -62,14 +62,35 @@ describe('retry_backoff (lab.sh): bounded tries, waits that grow, with a random 
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
+  test('apt_install: an apt-get update that could not reach the mirror is tried again (apt-get update alone exits 0 then)', () => {
+    // The stand-in behaves as apt 2.6 and 3.0 do (tried in a container whose mirror was refused):
+    // an unreachable mirror is a warning and exit 0, unless APT::Update::Error-Mode=any makes it exit 100.
+    const { env, dir, calls } = sandbox({
+      'dpkg-query': 'exit 1',
+      'apt-get': [
+        'case " $* " in',
+        `  *" update "*) if [ -f "${'$'}{0%/*}/../down" ]; then rm "${'$'}{0%/*}/../down"; case " $* " in *Error-Mode=any*) echo "E: Failed to fetch"; exit 100 ;; *) echo "W: Failed to fetch"; exit 0 ;; esac; fi; touch "${'$'}{0%/*}/../lists" ;;`,
+        `  *" install "*) [ -f "${'$'}{0%/*}/../lists" ] || { echo "E: Unable to locate package jq"; exit 100; } ;;`,
+        'esac',
+      ].join('\n'),
+    });
+    fs.writeFileSync(path.join(dir, 'down'), '');
+    const { code, stdout } = bash(`. "${LAB_SH}"; apt_install jq`, { ...env, CNLAB_APT_STAMP: path.join(dir, 'apt-updated') });
+    expect(stdout).toContain('--> try 1 of 7 failed; next try in');
+    expect(code).toBe(0);
+    expect(calls().filter((call) => call.startsWith('apt-get') && call.includes(' update'))).toHaveLength(2);
+    expect(calls().filter((call) => call.startsWith('apt-get') && call.includes(' install'))).toHaveLength(1);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
   test('apt, docker pull and docker build, and the pipework download go through it', () => {
     const read = (file: string): string => fs.readFileSync(path.join(REPOSITORY, 'assets', file), 'utf8');
-    expect(read('lib/lab.sh')).toMatch(/retry_backoff 7 10 apt-get -o DPkg::Lock::Timeout=300 update/);
+    expect(read('lib/lab.sh')).toMatch(/retry_backoff 7 10 apt-get -o DPkg::Lock::Timeout=300 -o APT::Update::Error-Mode=any update/);
     expect(read('lib/lab.sh')).toMatch(/retry_backoff 4 15 env DEBIAN_FRONTEND=noninteractive NEEDRESTART_SUSPEND=1 \\\n\s+apt-get .* install/);
     expect(read('components/lab-images.sh')).toContain('retry_backoff 5 10 docker pull "$BASE_IMAGE"');
     expect(read('components/lab-images.sh')).toContain('retry_backoff 3 20 build_image');
     expect(read('components/pipework.sh')).toContain('retry_backoff "$tries" 10 download_pipework "$tmp"');
-    expect(read('host/user-data.sh')).toMatch(/retry 7 10 apt_get update[\s\S]*retry 4 15 apt_get install[\s\S]*retry 5 10 \/opt\/aws\/cfn-bootstrap\/bin\/pip install[\s\S]*retry 5 10 curl/);
+    expect(read('host/user-data.sh')).toMatch(/retry 7 10 apt_get -o APT::Update::Error-Mode=any update[\s\S]*retry 4 15 apt_get install[\s\S]*retry 5 10 \/opt\/aws\/cfn-bootstrap\/bin\/pip install[\s\S]*retry 5 10 curl/);
   });
 });
 
