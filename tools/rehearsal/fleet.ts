@@ -170,7 +170,20 @@ export function failureSignalProblem(machine: Pick<BootedMachine, 'signal'>, bro
 }
 
 /** How long the package mirror is out of reach for the mirror-outage machine. */
-export const MIRROR_OUTAGE_SECONDS = 45;
+export const MIRROR_OUTAGE_SECONDS = 60;
+
+/**
+ * The retries a provisioning log shows: `ours`, the lab's own (retry_backoff,
+ * the user data's retry: `try N of M failed`), and `apt`, apt's own
+ * (Acquire::Retries: `Ign:` and `Err:` lines, which a reachable mirror does
+ * not print for Debian's signed InRelease files).
+ */
+export function outageRetries(log: string): { readonly ours: number; readonly apt: number } {
+  return {
+    ours: (log.match(/try \d+ of \d+ failed/g) ?? []).length,
+    apt: (log.match(/^(?:Ign|Err):\d+ /gm) ?? []).length,
+  };
+}
 
 /**
  * A busy morning: the first host of the variant booted again while its
@@ -183,7 +196,7 @@ export const MIRROR_OUTAGE_SECONDS = 45;
  */
 export async function proveMirrorOutage(
   variant: DockerVariant, host: TemplateHost, built: BootedMachine, settings: FleetSettings,
-): Promise<{ problem?: string; machine: BootedMachine }> {
+): Promise<{ problem?: string; machine: BootedMachine; retries?: ReturnType<typeof outageRetries> }> {
   const archive = await saveLabImages(built, labImagesOfAll([filledUserData(host)]), path.join(settings.workDirectory, `${variant.id}-outage-images.tar`), settings);
   const preload = [settings.baseImageArchive, ...(archive ? [archive] : [])];
   const outage: DockerVariant = { ...variant, id: `${variant.id}o`, firstAddress: 41 };
@@ -200,12 +213,11 @@ export async function proveMirrorOutage(
   });
   try {
     const machine = await bootMachine(outage, { ...host, topology: 'outage', hostIndex: 1 }, address, preload, settings);
-    const log = fs.readFileSync(path.join(settings.workDirectory, 'logs', 'machines', `provision-${machine.name}.log`), 'utf8');
-    const retried = /try \d+ of \d+ failed/.test(log);
+    const retries = outageRetries(fs.readFileSync(path.join(settings.workDirectory, 'logs', 'machines', `provision-${machine.name}.log`), 'utf8'));
     const problem = machine.signal?.status !== 'SUCCESS'
       ? `the machine whose mirror was out for ${MIRROR_OUTAGE_SECONDS} s signalled ${machine.signal ? `${machine.signal.status} (${machine.signal.reason})` : 'nothing'}, not SUCCESS`
-      : retried ? undefined : 'it became ready without a single retry: the outage did not hit its downloads (nothing was proved)';
-    return { problem, machine };
+      : retries.ours + retries.apt > 0 ? undefined : 'it became ready without a single retry: the outage did not hit its downloads (nothing was proved)';
+    return { problem, machine, retries };
   } finally {
     await lift;
   }

@@ -48,8 +48,8 @@ export interface SummaryInput {
   readonly steps: readonly TemplateStep[];
   /** The failure-path boot, when it ran. */
   readonly failure?: { readonly problem?: string; readonly machine: BootedMachine };
-  /** The mirror-outage boot, when it ran. */
-  readonly mirrorOutage?: { readonly problem?: string; readonly machine: BootedMachine };
+  /** The mirror-outage boot, when it ran, with the retries its log shows. */
+  readonly mirrorOutage?: { readonly problem?: string; readonly machine: BootedMachine; readonly retries?: { readonly ours: number; readonly apt: number } };
   readonly tunnels: readonly string[];
   readonly totalSeconds: number;
 }
@@ -171,6 +171,11 @@ function notRehearsedLines(results: readonly VariantResult[], extra: readonly Bo
   return lines;
 }
 
+/** ` (N of the lab's own retries, M of apt's own)`, from the outage machine's log. */
+function retriesText(retries: { readonly ours: number; readonly apt: number } | undefined): string {
+  return retries ? ` (${retries.ours} of the lab's own retries, ${retries.apt} of apt's own)` : '';
+}
+
 /** Whether everything the input holds passed: every variant's machines ready and every step variant passed, the failure path as expected. */
 export function rehearsalPassed(input: SummaryInput): boolean {
   const expected = input.steps.reduce((count, step) => count + stepVariants(step, input.tunnels).length, 0);
@@ -192,7 +197,7 @@ export function renderRehearsalSummary(input: SummaryInput): { text: string; pas
   }
   if (input.mirrorOutage) {
     lines.push(input.mirrorOutage.problem === undefined
-      ? `Mirror outage: ${input.mirrorOutage.machine.name}, whose package mirror refused it for its first ${MIRROR_OUTAGE_SECONDS} s, retried and became ready after ${input.mirrorOutage.machine.seconds.toFixed(0)} s, as expected.`
+      ? `Mirror outage: ${input.mirrorOutage.machine.name}, whose package mirror refused it for its first ${MIRROR_OUTAGE_SECONDS} s, retried${retriesText(input.mirrorOutage.retries)} and became ready after ${input.mirrorOutage.machine.seconds.toFixed(0)} s, as expected.`
       : `Mirror outage: **FAIL**: ${input.mirrorOutage.problem}.`, '');
   }
   if (input.results.some((result) => (result.sizing ?? []).length > 0)) {

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { filledUserData, isoDurationSeconds, resolveTemplateText, stackNameOf, templateHosts } from '../../../tools/rehearsal/boot';
-import { BootedMachine, BROKEN_ON_PURPOSE, breakFirstComponent, failureSignalProblem, labImagesOfAll, provisionNotRehearsed, provisionPhases } from '../../../tools/rehearsal/fleet';
+import { BootedMachine, BROKEN_ON_PURPOSE, breakFirstComponent, failureSignalProblem, labImagesOfAll, outageRetries, provisionNotRehearsed, provisionPhases } from '../../../tools/rehearsal/fleet';
 import { rehearsalPassed, renderRehearsalSummary } from '../../../tools/rehearsal/summary';
 import { machineName, selectVariants } from '../../../tools/rehearsal/variants';
 
@@ -179,17 +179,25 @@ describe('issue 11.5: what the rehearsal requires of a failing and of a hindered
     signal: { status: 'SUCCESS', reason: 'lab host ready, degraded: pipework: its download from GitHub failed 1 time(s)' }, ...extra,
   });
 
+  test('the retries of a provisioning log: the lab\'s own and apt\'s own (a reachable mirror prints neither)', () => {
+    const log = ['--> apt-get update', 'Ign:1 http://deb.debian.org/debian trixie InRelease', 'Get:1 http://deb.debian.org/debian trixie InRelease [140 kB]',
+      '--> try 1 of 7 failed; next try in 12 s: apt-get -o DPkg::Lock::Timeout=300 update -q', 'Err:2 http://deb.debian.org/debian trixie InRelease',
+      'the word Ign:3 inside a line does not count'].join('\n');
+    expect(outageRetries(log)).toEqual({ ours: 1, apt: 2 });
+    expect(outageRetries('Hit:1 http://deb.debian.org/debian trixie InRelease\nGet:2 x\n')).toEqual({ ours: 0, apt: 0 });
+  });
+
   test('the summary shows the mirror-outage machine and the boots\' NOT REHEARSED lines (pipework); a failed outage fails the rehearsal', () => {
     const booted = machine('d26s1', {
       notRehearsed: ['NOT REHEARSED: pipework download: curl URL (GitHub is unreachable from this machine)'],
       phases: [{ phase: 'pipework install', seconds: 3, degraded: true }, { phase: 'lab-tools install', seconds: 8 }],
     });
     const results = [{ variant: selectVariants(['docker26'])[0], machines: [booted], bootSeconds: 100, steps: [] }];
-    const input = { results, steps: [], tunnels: ['gre'], totalSeconds: 300, mirrorOutage: { machine: machine('d26o1') } };
+    const input = { results, steps: [], tunnels: ['gre'], totalSeconds: 300, mirrorOutage: { machine: machine('d26o1'), retries: { ours: 2, apt: 1 } } };
     const { text, passed } = renderRehearsalSummary(input);
     expect(passed).toBe(true);
     expect(text).toContain('| d26o1 | mirror outage | outage 1 (SingleHost) | SUCCESS: lab host ready, degraded: pipework');
-    expect(text).toContain('Mirror outage: d26o1, whose package mirror refused it for its first 45 s, retried and became ready after 95 s, as expected.');
+    expect(text).toContain('Mirror outage: d26o1, whose package mirror refused it for its first 60 s, retried (2 of the lab\'s own retries, 1 of apt\'s own) and became ready after 95 s, as expected.');
     expect(text).toContain('pipework install 3 DEGRADED, lab-tools install 8');
     expect(text).toContain('- `pipework download: curl URL (GitHub is unreachable from this machine)` (printed by provisioning of d26s1)');
     expect(rehearsalPassed({ ...input, mirrorOutage: { machine: machine('d26o1'), problem: 'signalled nothing' } })).toBe(false);
