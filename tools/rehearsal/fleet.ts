@@ -187,9 +187,9 @@ export function outageRetries(log: string): { readonly ours: number; readonly ap
 
 /**
  * A busy morning: the first host of the variant booted again while its
- * package mirror (anything outside the emulated VPC) refuses its connections
- * for the first MIRROR_OUTAGE_SECONDS (an iptables REJECT in this computer's
- * DOCKER-USER chain for the machine's address). Its lab images are preloaded
+ * package mirror (anything outside the emulated VPC) refuses its TCP
+ * connections for the first MIRROR_OUTAGE_SECONDS (an iptables REJECT with a
+ * TCP reset in this computer's DOCKER-USER chain for the machine's address). Its lab images are preloaded
  * from `built` (the variant's first machine, a ready copy of the same host),
  * as its peers' are, so it builds nothing. It must still become ready: apt,
  * and the rest of provisioning, retry.
@@ -201,12 +201,14 @@ export async function proveMirrorOutage(
   const preload = [settings.baseImageArchive, ...(archive ? [archive] : [])];
   const outage: DockerVariant = { ...variant, id: `${variant.id}o`, firstAddress: 41 };
   const address = `${VPC_PREFIX}.41`;
-  const rule = ['DOCKER-USER', '-s', `${address}/32`, '-j', 'REJECT'];
+  // TCP only, reset at once: the mirror refuses (names still resolve), so apt's own few quick
+  // retries end soon and the lab's retries, with their growing waits, must carry the boot.
+  const rule = ['DOCKER-USER', '-s', `${address}/32`, '-p', 'tcp', '-j', 'REJECT', '--reject-with', 'tcp-reset'];
   const inserted = await runQuiet('iptables', ['-I', ...rule]);
   if (inserted.code !== 0) {
     throw new Error(`iptables -I ${rule.join(' ')} failed: ${inserted.stderr.trim()}`);
   }
-  settings.print(`[mirror outage] ${address}: every connection out of the VPC refused for ${MIRROR_OUTAGE_SECONDS} s from boot`);
+  settings.print(`[mirror outage] ${address}: every TCP connection out of the VPC refused for ${MIRROR_OUTAGE_SECONDS} s from boot`);
   const lift = new Promise<void>((resolve) => setTimeout(resolve, MIRROR_OUTAGE_SECONDS * 1000)).then(async () => {
     await runQuiet('iptables', ['-D', ...rule]);
     settings.print(`[mirror outage] ${address}: mirror reachable again`);
