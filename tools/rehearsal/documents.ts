@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { HOST_IMAGES_DIRECTORY, isTopologyKind, LAB_TAGS, STEP_ACTIONS, StepAction, takesHostsParameter } from '../../lib/contract';
+import { HOST_IMAGES_DIRECTORY, isTopologyKind, LAB_TAGS, STEP_ACTIONS, StepAction, takesHostsParameter, TopologyKind } from '../../lib/contract';
 import { scriptOfDocument } from '../../lib/steps/document-content';
 
 /** A parameter of a step document, as the template declares it. */
@@ -40,6 +40,8 @@ export interface TemplateStep {
   readonly parameters: readonly DocumentParameter[];
   /** Multi-host step: its documents are tagged `cnlab:hosts` with a topology of several hosts (they take HOSTS). */
   readonly multiHost: boolean;
+  /** The topology kind the step runs on (its documents' `cnlab:hosts` tag); undefined when the tag is missing or wrong. */
+  readonly topology?: TopologyKind;
   /** What is wrong with the step's documents (missing actions, ...); empty when it can be rehearsed. */
   readonly problems: readonly string[];
 }
@@ -221,6 +223,7 @@ export function groupStepDocuments(documents: readonly StepDocument[]): Template
       documents: chosen,
       parameters,
       multiHost: isTopologyKind(hosts) && takesHostsParameter(hosts),
+      ...(isTopologyKind(hosts) ? { topology: hosts } : {}),
       problems,
     };
   });

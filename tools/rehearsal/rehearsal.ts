@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { isTopologyKind, takesHostsParameter, TopologyKind, TOPOLOGY_KINDS } from '../../lib/contract';
 import { baseImageArchive } from './base-image';
 import { TemplateHost, templateHosts } from './boot';
 import { findTemplateFiles, groupStepDocuments, readStepDocuments, TemplateStep } from './documents';
@@ -84,13 +85,19 @@ function stepsToRehearse(context: RehearsalContext, templateFiles: readonly stri
   return selectSteps(allSteps, context.options.steps);
 }
 
-/** The lab hosts of one attendee stack: the first template that has any (or the one --stack picks). */
-function hostsToBoot(templateFiles: readonly string[]): TemplateHost[] {
-  const hosts = templateHosts(templateFiles);
+/**
+ * The lab hosts to boot: those of one attendee stack (the first template that
+ * has any, or the one --stack picks) whose topology the selected steps run on
+ * (all of them when no step can run).
+ */
+export function hostsToBoot(hosts: readonly TemplateHost[], steps: readonly Pick<TemplateStep, 'topology'>[]): TemplateHost[] {
   if (hosts.length === 0) {
     throw new Error('No template has lab hosts (AWS::EC2::Instance tagged cnlab:topology and cnlab:host-index): nothing to boot.');
   }
-  return hosts.filter((host) => host.templateFile === hosts[0].templateFile);
+  const stack = hosts.filter((host) => host.templateFile === hosts[0].templateFile);
+  const wanted = new Set(steps.map((step) => step.topology).filter((topology) => topology !== undefined));
+  const chosen = stack.filter((host) => wanted.has(host.topology as TopologyKind));
+  return chosen.length > 0 ? chosen : stack;
 }
 
 /** Makes a multi-host machine's underlay usable by Open vSwitch's userspace datapath (see machine/underlay.sh). */
@@ -102,31 +109,36 @@ async function prepareUnderlay(context: RehearsalContext, machine: BootedMachine
   }
 }
 
-/** Runs every selected step on the variant's machines: single-host steps and multi-host steps side by side. */
+/**
+ * Runs every selected step on the variant's machines: one lane per topology
+ * kind (its steps, in order, on its machines), the lanes side by side as one
+ * attendee's hosts would run them. A step whose topology is unknown goes to
+ * the first lane, where it fails with its problem.
+ */
 async function rehearseStepsOn(
   context: RehearsalContext, variant: DockerVariant, machines: readonly BootedMachine[], steps: readonly TemplateStep[],
 ): Promise<{ results: StepResult[]; crossStep?: CrossStepResult }> {
-  const planned = (topology: string): PlannedHost[] => machines.filter((machine) => machine.host.topology === topology)
-    .map((machine) => ({ name: machine.name, address: machine.address, prefixLength: 24 }));
-  const lane = async (multiHost: boolean): Promise<StepResult[]> => {
-    const hosts = planned(multiHost ? 'multi' : 'single');
+  let crossStep: CrossStepResult | undefined;
+  const lane = async (kind: TopologyKind, index: number): Promise<StepResult[]> => {
+    const hosts: PlannedHost[] = machines.filter((machine) => machine.host.topology === kind)
+      .map((machine) => ({ name: machine.name, address: machine.address, prefixLength: 24 }));
+    const own = steps.filter((step) => step.topology === kind || (index === 0 && step.topology === undefined));
     const results: StepResult[] = [];
-    for (const step of steps.filter((candidate) => candidate.multiHost === multiHost)) {
+    for (const step of own) {
       for (const tunnel of stepVariants(step, context.options.tunnels)) {
         if (context.interrupted()) return results;
         results.push(await rehearseStep(step, tunnel, hosts, runnerSettings(context, variant)));
       }
     }
-    if (!multiHost && !context.interrupted()) {
-      // Steps 1-3, 5 and 7 must survive step 4's Docker restarts (see cross-step.ts).
-      crossStep = await crossStepOn(context, variant, hosts, steps.filter((step) => !step.multiHost), results);
+    if (!takesHostsParameter(kind) && own.length > 0 && !context.interrupted()) {
+      // The steps of one host must survive step 4's Docker restarts (see cross-step.ts).
+      crossStep = await crossStepOn(context, variant, hosts, own.filter((step) => step.topology === kind), results);
     }
     return results;
   };
-  let crossStep: CrossStepResult | undefined;
-  const [single, multi] = await Promise.all([lane(false), lane(true)]);
+  const lanes = await Promise.all(TOPOLOGY_KINDS.map(lane));
   return {
-    results: [...single, ...multi].sort((a, b) => a.stepId.localeCompare(b.stepId) || a.variant.localeCompare(b.variant)),
+    results: lanes.flat().sort((a, b) => a.stepId.localeCompare(b.stepId) || a.variant.localeCompare(b.variant)),
     crossStep,
   };
 }
@@ -198,7 +210,7 @@ async function rehearseBootedVariant(
   }
   const versions: MachineVersions = await context.machines.versions(machines[0].name);
   context.print(`[${variant.id}] ${versions.os}: Docker ${versions.docker}, containerd ${versions.containerd}, Open vSwitch ${versions.openVswitch}, ${versions.iptables}`);
-  for (const machine of machines.filter((candidate) => candidate.host.topology === 'multi')) {
+  for (const machine of machines.filter((candidate) => isTopologyKind(candidate.host.topology) && takesHostsParameter(candidate.host.topology))) {
     await prepareUnderlay(context, machine);
   }
   const stepsStarted = Date.now();
@@ -290,7 +302,7 @@ async function rehearseAll(context: RehearsalContext, started: number, booted: s
   const { options, print } = context;
   const templateFiles = await templatesToRehearse(context);
   const steps = stepsToRehearse(context, templateFiles);
-  const hosts = hostsToBoot(templateFiles);
+  const hosts = hostsToBoot(templateHosts(templateFiles), steps);
   const variants = selectVariants(options.variants);
   print(`steps: ${steps.map((step) => `${step.id}${step.multiHost ? ' (multi-host)' : ''}`).join(', ')}`);
   print(`machines per variant: ${hosts.map((host) => `${host.topology} host ${host.hostIndex} (${host.logicalId})`).join(', ')}; variants: ${variants.map((variant) => variant.id).join(', ')}`);

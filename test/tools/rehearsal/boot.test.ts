@@ -3,6 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { filledUserData, isoDurationSeconds, resolveTemplateText, stackNameOf, templateHosts } from '../../../tools/rehearsal/boot';
 import { BootedMachine, BROKEN_ON_PURPOSE, breakFirstComponent, failureSignalProblem, labImagesOfAll, outageRetries, provisionNotRehearsed, provisionPhases } from '../../../tools/rehearsal/fleet';
+import { hostsToBoot } from '../../../tools/rehearsal/rehearsal';
 import { rehearsalPassed, renderRehearsalSummary } from '../../../tools/rehearsal/summary';
 import { machineName, selectVariants } from '../../../tools/rehearsal/variants';
 
@@ -42,6 +43,17 @@ describe('reading the lab hosts of a template', () => {
     expect(hosts.map((host) => `${host.logicalId}:${host.topology}${host.hostIndex}:${host.readinessTimeoutSeconds}`))
       .toEqual(['Single:single1:3930', 'First:multi1:900', 'Second:multi2:1800']);
     expect(hosts[0].stackName).toBe('lab-alice');
+  });
+
+  test('only the hosts of the topologies the selected steps run on boot, of one stack', () => {
+    const file = assembly({ Second: instance('multi', '2'), First: instance('multi', '1'), Single: instance('single', '1') });
+    const hosts = templateHosts([file]);
+    const names = (steps: Array<{ topology?: 'single' | 'multi' }>): string[] => hostsToBoot(hosts, steps).map((host) => host.logicalId);
+    expect(names([{ topology: 'single' }])).toEqual(['Single']);
+    expect(names([{ topology: 'multi' }])).toEqual(['First', 'Second']);
+    expect(names([{ topology: 'single' }, { topology: 'multi' }])).toEqual(['Single', 'First', 'Second']);
+    expect(names([{}])).toEqual(['Single', 'First', 'Second']); // no step can run: boot them all anyway
+    expect(() => hostsToBoot([], [{ topology: 'single' }])).toThrow(/nothing to boot/);
   });
 
   test('the stack name comes from the manifest, else from the file name', () => {

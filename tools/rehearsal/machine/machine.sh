@@ -170,12 +170,14 @@ cmd_boot() {
   mkdir -p "$apt_cache/partial" "$APT_CACHE_ROOT/$release"
   find "$APT_CACHE_ROOT/$release" -maxdepth 1 -name '*.deb' -exec cp -al -t "$apt_cache" {} +
   cmd_network
+  # IP forwarding starts off, as on an EC2 instance: the machine's Docker then
+  # switches it on itself and sets the FORWARD policy to DROP, as it does there.
   # --privileged fails on this kind of computer (its bounding set lacks
   # CAP_SYS_RESOURCE): every other capability, no seccomp or AppArmor filter,
   # all devices, /dev/net/tun for Open vSwitch's userspace datapath, and a
   # cgroup namespace of its own (pid1.sh makes it pure cgroup v2).
   docker create --name "$container" --hostname "$name" --label "$MACHINE_LABEL=$name" \
-    --network "$NETWORK" --ip "$address" \
+    --network "$NETWORK" --ip "$address" --sysctl net.ipv4.ip_forward=0 \
     --cap-add ALL --cap-drop SYS_RESOURCE \
     --security-opt seccomp=unconfined --security-opt apparmor=unconfined \
     --security-opt systempaths=unconfined \
