@@ -94,6 +94,34 @@ describe('retry_backoff (lab.sh): bounded tries, waits that grow, with a random 
   });
 });
 
+describe('step 5 on a host without pipework (pipework_attach in lab.sh)', () => {
+  const standIns = {
+    docker: `echo '[{"State":{"Pid":4242}}]'`, ip: 'exit 0', 'ovs-vsctl': 'exit 0', nsenter: 'exit 0', arping: 'exit 0',
+  };
+
+  test('degraded: says pipework is unavailable and why, then cables by hand (no NOT REHEARSED on a lab host)', () => {
+    const { env, dir, calls } = sandbox(standIns);
+    fs.writeFileSync(env.CNLAB_DEGRADED_FILE, 'pipework: its download from GitHub failed 5 time(s) (URL); step 5 does its cabling by hand\n');
+    const { code, stdout } = bash(`. "${LAB_SH}"; pipework_attach br1 eth1 s5-app01 192.168.2.2/24`, env);
+    expect(code).toBe(0);
+    expect(stdout).toContain('--> pipework is unavailable on this host: its download from GitHub failed 5 time(s) (URL)');
+    expect(stdout).toContain("So here is what 'pipework br1 s5-app01 192.168.2.2/24' does, by hand.");
+    expect(stdout).not.toContain('NOT REHEARSED');
+    expect(calls()).toContain('ip link add name veth1pl4242 type veth peer name veth1pg4242');
+    expect(calls()).toContain('nsenter --target 4242 --net ip addr add 192.168.2.2/24 dev eth1');
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('not degraded and no pipework: fails, saying how to install it; nothing is cabled', () => {
+    const { env, dir, calls } = sandbox(standIns);
+    const { code, stdout } = bash(`. "${LAB_SH}"; pipework_attach br1 eth1 s5-app01 192.168.2.2/24`, env);
+    expect(code).toBe(1);
+    expect(stdout).toMatch(/FAIL: pipework is not installed at .*pipework: run the host's pipework component again/);
+    expect(calls().filter((call) => call.startsWith('ip link add'))).toEqual([]);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+});
+
 describe('a pipework download that still fails: the host is degraded, not failed', () => {
   const component = path.join(REPOSITORY, 'assets', 'components', 'pipework.sh');
   const check = path.join(REPOSITORY, 'assets', 'components', 'pipework.check.sh');
