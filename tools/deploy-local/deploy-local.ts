@@ -3,7 +3,7 @@ import * as path from 'path';
 import { straceAvailable } from '../common/process';
 import { summarizeConnections } from './connections';
 import { DeployLocalRun, KnownEmulatorLimit, LOGS, PhaseError, rel, resetRunDirectory, RUN_DIR } from './harness';
-import { labBundle, labCards, labCheckAll, labCheckSingle, labExtend, labHosts, labReport, labRunMulti, labRunSingle } from './lab-phases';
+import { labBundle, labCards, labCheckAll, labCheckSingle, labExtend, labHosts, labReport, labRunMulti, labRunSingle, redeployKeepsExpiry } from './lab-phases';
 import { bootstrap, deploy, destroyAttendees, destroyWorkshop, hostsAndTags, Phase, pickImage, startEmulator, stacksAndOutputs, stepDocuments } from './phases';
 
 export const USAGE = `Usage: npm run deploy:local [-- --port N] [-- --no-trace]
@@ -37,7 +37,7 @@ export function parseDeployLocalArgs(args: readonly string[]): { port?: number; 
 function phasesOf(run: DeployLocalRun): Phase[] {
   return [
     startEmulator, pickImage, bootstrap, deploy, stacksAndOutputs, hostsAndTags, stepDocuments,
-    labBundle, labHosts, labRunSingle(run), labRunMulti(run), labCheckSingle(run), labCheckAll, labReport, labCards, labExtend,
+    labBundle, labHosts, labRunSingle(run), labRunMulti(run), labCheckSingle(run), labCheckAll, labReport, labCards, labExtend, redeployKeepsExpiry,
     destroyAttendees, destroyWorkshop,
   ];
 }

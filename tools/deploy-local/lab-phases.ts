@@ -5,7 +5,7 @@ import { GetCommandInvocationCommand } from '@aws-sdk/client-ssm';
 import { HOSTS_PARAMETER } from '../../lib/contract';
 import { bundleLabCommand } from '../build/lab-bundle';
 import { ATTENDEES, DeployLocalRun, expect, ids, LOGS, rel, required, RUN_DIR, WORKSHOP } from './harness';
-import { EMULATOR_EXPIRES_AT, Phase } from './phases';
+import { cdkDeployArguments, EMULATOR_EXPIRES_AT, Phase } from './phases';
 
 /** What `lab check --json` prints, as far as the phases read it. */
 interface CheckReport {
@@ -197,5 +197,26 @@ export const labExtend: Phase = {
     expect(alice === expected, `alice's ExpiresAt is ${alice}; expected ${expected}`);
     expect(bob === EMULATOR_EXPIRES_AT.slice(0, 19), `bob's ExpiresAt is ${bob}; it should not have moved`);
     return `alice's ExpiresAt ${EMULATOR_EXPIRES_AT.slice(0, 19)} -> ${alice} (UpdateStack with the previous template), bob's unchanged`;
+  },
+};
+
+/**
+ * `cdk deploy --all` again, later and with another `-c expiresAt`: the deployed stacks keep their
+ * own ExpiresAt (the CLI passes the previous value of an existing parameter), so alice keeps the
+ * extension and bob his first expiry. Only an explicit act moves an expiry (issue 11.3, 13.3).
+ */
+export const redeployKeepsExpiry: Phase = {
+  name: 'cdk deploy again (another expiresAt): expiries stay',
+  run: async (run) => {
+    const outcome = await run.cli('cdk-deploy-again', 'npx', cdkDeployArguments(run, '2099-06-30T12:00:00Z'));
+    expect(outcome.exitCode === 0, `the second cdk deploy exited ${outcome.exitCode}; see ${rel(LOGS)}/cdk-deploy-again.log`);
+    const clients = required(run.clients, 'the emulator clients');
+    const expiresAt = async (attendee: string): Promise<string | undefined> => (await clients.cloudFormation.send(new DescribeStacksCommand({ StackName: `${WORKSHOP}-${attendee}` })))
+      .Stacks?.[0]?.Parameters?.find((parameter) => parameter.ParameterKey === 'ExpiresAt')?.ParameterValue;
+    const extended = new Date(Date.parse(EMULATOR_EXPIRES_AT) + 2 * 3_600_000).toISOString().slice(0, 19);
+    const [alice, bob] = [await expiresAt('alice'), await expiresAt('bob')];
+    expect(alice === extended, `after the second deploy alice's ExpiresAt is ${alice}; the extension to ${extended} should have stayed`);
+    expect(bob === EMULATOR_EXPIRES_AT.slice(0, 19), `after the second deploy bob's ExpiresAt is ${bob}; it should have stayed ${EMULATOR_EXPIRES_AT.slice(0, 19)}`);
+    return `with -c expiresAt=2099-06-30T12:00:00Z: alice's ExpiresAt still ${alice}, bob's still ${bob}`;
   },
 };

@@ -24,11 +24,13 @@ CloudFormation:
   key pair (SSH on or off).
 
   4. UpdateStack with UsePreviousValue for a parameter the stack was created
-  with its default (the CDK's BootstrapVersion): moto 5.2 remembers only the
-  parameters given at creation and fails with a KeyError (an HTML error
-  page). CloudFormation knows every parameter's value; the shim lets such a
-  parameter take its default again, which is the value it had. `lab extend`
-  updates a stack this way.
+  with its default (the CDK's BootstrapVersion, an attendee's ExpiresAt):
+  moto 5.2 remembers only the parameters given at creation and fails with a
+  KeyError (an HTML error page). CloudFormation knows every parameter's
+  value; the shim passes the value the stack has (moto's resolved value), so
+  a later `cdk deploy` with another default keeps it, as on AWS; an SSM
+  parameter type takes its default again (moto keeps only its resolved
+  value). `lab extend` and `cdk deploy` update stacks this way.
 
   5. An update of an AWS::EC2::Instance whose tags change: moto 5.2 has no
   update for instances, so the instance drops out of the stack and the next
@@ -76,9 +78,25 @@ ssm_models.Command._get_instance_ids_from_targets = _instance_ids_from_given_tar
 _resolve_update_parameters = cloudformation_models.CloudFormationBackend._resolve_update_parameters
 
 
+def _previous_value(instance, key):
+    """The value CloudFormation knows for a parameter the stack took the default of, or None
+    when the default is to be taken again (SSM parameter types: moto keeps only the resolved
+    value, which is no parameter name)."""
+    slot = getattr(instance, "template_dict", {}).get("Parameters", {}).get(key, {})
+    resolved = getattr(instance, "stack_parameters", {})
+    if slot.get("Type", "String").startswith("AWS::SSM::Parameter::") or not isinstance(resolved.get(key), str):
+        return None
+    return resolved[key]
+
+
 def _resolve_update_parameters_known_only(self, instance, incoming_params):
-    known = [parameter for parameter in incoming_params
-             if not parameter.get("UsePreviousValue", False) or parameter["ParameterKey"] in instance.parameters]
+    known = []
+    for parameter in incoming_params:
+        key = parameter["ParameterKey"]
+        if not parameter.get("UsePreviousValue", False) or key in instance.parameters:
+            known.append(parameter)
+        elif _previous_value(instance, key) is not None:
+            known.append({"ParameterKey": key, "ParameterValue": _previous_value(instance, key)})
     return _resolve_update_parameters(self, instance, known)
 
 

@@ -57,18 +57,23 @@ export const deploy: Phase = {
     // --method direct: moto 5.2 executes a CREATE change set without recording the
     // stack's outputs and exports, so the attendee stacks' Fn::ImportValue of the VPC
     // would fail. CreateStack/UpdateStack (direct) deploys the same templates.
-    const outcome = await run.cli('cdk-deploy', 'npx', [
-      'cdk', 'deploy', '--all', '--require-approval', 'never', '--method', 'direct', '--no-notices', '--progress', 'events',
-      '-c', `attendees=${ATTENDEES.join(',')}`, '-c', `amiId=${required(run.amiId, 'the AMI')}`, '-o', ASSEMBLY,
-      // moto cannot run the Lambda function behind the custom resource that empties the VPC's default security group.
-      '-c', '@aws-cdk/aws-ec2:restrictDefaultSecurityGroup=false',
-      // A new attendee stack needs its expiry (the ExpiresAt parameter's default).
-      '-c', `expiresAt=${EMULATOR_EXPIRES_AT}`,
-    ]);
+    const outcome = await run.cli('cdk-deploy', 'npx', cdkDeployArguments(run, EMULATOR_EXPIRES_AT));
     expect(outcome.exitCode === 0, `cdk deploy exited ${outcome.exitCode}; see ${rel(LOGS)}/cdk-deploy.log`);
     return `${STACKS.length} stacks: ${STACKS.join(', ')}`;
   },
 };
+
+/** `cdk deploy --all` of the workshop to the emulator, with this context expiresAt. */
+export function cdkDeployArguments(run: DeployLocalRun, expiresAt: string): string[] {
+  return [
+    'cdk', 'deploy', '--all', '--require-approval', 'never', '--method', 'direct', '--no-notices', '--progress', 'events',
+    '-c', `attendees=${ATTENDEES.join(',')}`, '-c', `amiId=${required(run.amiId, 'the AMI')}`, '-o', ASSEMBLY,
+    // moto cannot run the Lambda function behind the custom resource that empties the VPC's default security group.
+    '-c', '@aws-cdk/aws-ec2:restrictDefaultSecurityGroup=false',
+    // A new attendee stack needs its expiry (the ExpiresAt parameter's default).
+    '-c', `expiresAt=${expiresAt}`,
+  ];
+}
 
 /** The expiry the emulator's attendee stacks are created with: far enough ahead never to be reached during a run. */
 export const EMULATOR_EXPIRES_AT = '2099-01-01T18:00:00Z';
