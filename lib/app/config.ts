@@ -20,7 +20,7 @@ export interface WorkshopConfig {
   readonly allowSshFromAnywhere: boolean;
   /**
    * EC2 instance type of every lab host (a Graviton type boots the arm64 image), or undefined for each
-   * topology's measured default (t3.small single, t3.micro multi).
+   * topology's measured default (t3.medium single, t3.micro multi).
    */
   readonly instanceType?: ec2.InstanceType;
   /** How long CloudFormation waits for each host's readiness signal, in minutes. */

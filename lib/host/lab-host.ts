@@ -42,7 +42,7 @@ export interface LabHostProps {
   readonly rootDeviceName?: string;
   /**
    * EC2 instance type. A Graviton type (t4g, m7g, ...) boots the arm64 image of `hostOs`, any other the amd64 image.
-   * @default t3.small
+   * @default t3.medium
    */
   readonly instanceType?: ec2.InstanceType;
   /**
@@ -105,13 +105,13 @@ export interface LabHostProps {
 }
 
 /**
- * Default instance type of a lab host: t3.small (2 vCPU, 2 GiB). The
- * rehearsal measures the hosts' peak working set (README, "Cost"): about 0.7
- * GiB on the single host, which builds all six lab images and runs Suricata,
- * so 2 GiB leaves more than the 30 % headroom the sizes keep. The topologies
- * choose per role (LAB_TOPOLOGY_TYPES).
+ * Default instance type of a lab host: t3.medium (2 vCPU, 4 GiB). The
+ * rehearsal measures the hosts' peak working set (README, "Cost"): up to 1.3
+ * GiB on the single host with every single-host step's containers up at once,
+ * so 4 GiB keeps well over the 30 % headroom the sizes keep. The topologies
+ * choose per role (LAB_TOPOLOGY_TYPES): t3.micro for a multi-host host.
  */
-export const DEFAULT_INSTANCE_TYPE = 't3.small';
+export const DEFAULT_INSTANCE_TYPE = 't3.medium';
 
 /** How long CloudFormation waits for a host's readiness signal unless told otherwise, in minutes. */
 export const DEFAULT_READINESS_TIMEOUT_MINUTES = 30;
@@ -212,7 +212,7 @@ export class LabHost extends Resource implements ec2.IInstance {
   public readonly userDataBytes: number;
   /** The lab images the host builds (names of image folders), sorted. */
   public readonly labImages: readonly string[];
-  /** The EC2 instance type, e.g. `t3.small`. */
+  /** The EC2 instance type, e.g. `t3.medium`. */
   public readonly instanceTypeName: string;
   /** Size of the root volume, GiB. */
   public readonly rootVolumeGiB: number;

@@ -52,7 +52,7 @@ export interface AttendeeStackProps extends StackProps {
   readonly readinessTimeout?: Duration;
   /**
    * EC2 instance type of every host (a Graviton type boots the arm64 image).
-   * @default - per topology kind, from the sizes the rehearsal measures: t3.small for the single host, t3.micro for multi-host hosts
+   * @default - per topology kind, from the sizes the rehearsal measures: t3.medium for the single host, t3.micro for multi-host hosts
    */
   readonly instanceType?: ec2.InstanceType;
   /**

@@ -5,7 +5,7 @@ import { DEFAULT_WORKSHOP_NAME, isValidWorkshopName, LAB_TAGS, takesHostsParamet
 import { attendeeHourUsd, formatUsd, PRICES_CHECKED, PRICES_REGION, pricedInstanceTypes } from '../cost/prices';
 import { LabExpiry } from '../expiry/lab-expiry';
 import { HostOs } from '../host/host-os';
-import { DEFAULT_INSTANCE_TYPE, LabHost, LabHostProps } from '../host/lab-host';
+import { LabHost, LabHostProps } from '../host/lab-host';
 import { LabNetwork } from '../network/lab-network';
 import { LabStepDefinition } from '../steps/lab-step-definition';
 import { ILabTopology } from '../topology/lab-topology';
@@ -68,6 +68,9 @@ interface TemplateParameters {
   readonly topologies: CfnParameter;
   readonly expiresAt: CfnParameter;
 }
+
+/** The InstanceType parameter's value for each kind of host at its measured size (LAB_TOPOLOGY_TYPES). */
+const MEASURED_SIZES = 'measured';
 
 /** The template's conditions on SSH and expiry. */
 interface TemplateConditions {
@@ -132,14 +135,15 @@ export class SelfContainedLabStack extends Stack {
     const keyPair = new ec2.KeyPair(this, 'KeyPair', { type: ec2.KeyPairType.ED25519, keyPairName: `${Aws.STACK_NAME}-lab-key` });
     const hostProps: LabHostProps = {
       vpc: network.vpc,
-      instanceType: new ec2.InstanceType(parameters.instanceType.valueAsString),
       hostOs: props.hostOs,
       stepsDirectory,
       keyPair,
     };
+    const measured = new CfnCondition(this, 'MeasuredSizes', { expression: Fn.conditionEquals(parameters.instanceType.valueAsString, MEASURED_SIZES) });
     const topologies = Object.fromEntries(TOPOLOGY_KINDS.map((kind) => {
       const type = LAB_TOPOLOGY_TYPES[kind];
-      const topology = type.create(this, type.id, hostProps, TEMPLATE_HOST_COUNTS[kind]);
+      const instanceType = new ec2.InstanceType(Fn.conditionIf(measured.logicalId, type.defaultInstanceType, parameters.instanceType.valueAsString).toString());
+      const topology = type.create(this, type.id, { ...hostProps, instanceType }, TEMPLATE_HOST_COUNTS[kind]);
       setCondition(topology, topologyConditions[kind]);
       return [kind, topology];
     })) as Record<TopologyKind, ILabTopology>;
@@ -165,9 +169,9 @@ export class SelfContainedLabStack extends Stack {
     });
     const instanceType = new CfnParameter(this, 'InstanceType', {
       type: 'String',
-      default: DEFAULT_INSTANCE_TYPE,
-      allowedValues: pricedInstanceTypes(),
-      description: 'EC2 instance type of every lab host (x86_64). t3.large is the tested size.',
+      default: MEASURED_SIZES,
+      allowedValues: [MEASURED_SIZES, ...pricedInstanceTypes()],
+      description: `EC2 instance type of every lab host (x86_64), or ${MEASURED_SIZES}: each kind of host at the size the rehearsal measured for it (${TOPOLOGY_KINDS.map((kind) => `${kind} ${LAB_TOPOLOGY_TYPES[kind].defaultInstanceType}`).join(', ')}).`,
     });
     const topologies = new CfnParameter(this, 'Topologies', {
       type: 'String',
@@ -246,12 +250,17 @@ export class SelfContainedLabStack extends Stack {
       ...TEMPLATE_HOST_COUNTS,
       both: TOPOLOGY_KINDS.reduce((sum, kind) => sum + TEMPLATE_HOST_COUNTS[kind], 0),
     };
+    const perHour = (choice: string, type: string): string => {
+      const kinds = TOPOLOGY_KINDS.filter((kind) => choice === 'both' || choice === kind);
+      const usd = kinds.reduce((sum, kind) => sum + attendeeHourUsd(type === MEASURED_SIZES ? LAB_TOPOLOGY_TYPES[kind].defaultInstanceType : type, TEMPLATE_HOST_COUNTS[kind])!, 0);
+      return `${formatUsd(usd)} per hour while running`;
+    };
     const costs = new CfnMapping(this, 'CostPerAttendeeHour', {
-      mapping: Object.fromEntries(pricedInstanceTypes().map((type) => [type, Object.fromEntries(Object.entries(hostCount)
-        .map(([choice, count]) => [choice, `${formatUsd(attendeeHourUsd(type, count)!)} per hour while running`]))])),
+      mapping: Object.fromEntries([MEASURED_SIZES, ...pricedInstanceTypes()].map((type) => [type, Object.fromEntries(Object.keys(hostCount)
+        .map((choice) => [choice, perHour(choice, type)]))])),
     });
     new CfnOutput(this, 'CostPerHour', {
-      description: `What the running hosts cost per hour: instances on demand + 30 GiB gp3 + public IPv4 each (${PRICES_REGION} list prices of ${PRICES_CHECKED})`,
+      description: `What the running hosts cost per hour: instances on demand + 8 GiB gp3 + public IPv4 each (${PRICES_REGION} list prices of ${PRICES_CHECKED})`,
       value: costs.findInMap(parameters.instanceType.valueAsString, parameters.topologies.valueAsString),
     });
     new CfnOutput(this, 'Expiry', {

@@ -32,8 +32,9 @@ export const LAB_TOPOLOGY_TYPES: Readonly<Record<TopologyKind, LabTopologyType>>
   single: {
     id: 'SingleHost',
     conditionLabel: 'Single',
-    // Builds all six lab images and runs Suricata: peak about 0.7 GiB measured, 2 GiB.
-    defaultInstanceType: 't3.small',
+    // Builds all six lab images; every single-host step's containers up at once (the rehearsal's
+    // cross-step check) peaked at 1.3 GiB measured: 4 GiB (2 GiB would leave barely 30 %).
+    defaultInstanceType: 't3.medium',
     create: (scope, id, props) => new SingleHostTopology(scope, id, props),
   },
   multi: {

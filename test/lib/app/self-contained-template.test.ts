@@ -71,7 +71,7 @@ describe('self-contained template (npm run template)', () => {
     for (const accepted of ['255.255.255.255/32', '10.20.0.0/16', '0.0.0.0/16', '192.0.2.0/31']) {
       expect([accepted, sshPattern.test(accepted)]).toEqual([accepted, true]);
     }
-    expect(json.Parameters.InstanceType).toMatchObject({ Default: 't3.small', AllowedValues: pricedInstanceTypes() });
+    expect(json.Parameters.InstanceType).toMatchObject({ Default: 'measured', AllowedValues: ['measured', ...pricedInstanceTypes()] });
     expect(json.Parameters.Topologies).toMatchObject({ Default: 'both', AllowedValues: ['both', 'single', 'multi'] });
     expect(json.Parameters.ExpiresAt.Default).toBe('');
     expect(new RegExp(json.Parameters.ExpiresAt.AllowedPattern).test('2026-05-04T18:00:00')).toBe(true);
@@ -81,11 +81,13 @@ describe('self-contained template (npm run template)', () => {
     const instances = Object.values(template.findResources('AWS::EC2::Instance'));
     expect(instances.map((instance) => instance.Condition)).toEqual(['HasSingle', 'HasMulti', 'HasMulti']);
     const keyPairId = Object.keys(template.findResources('AWS::EC2::KeyPair'))[0];
-    for (const instance of instances) {
+    for (const [index, instance] of instances.entries()) {
       // The same KeyName whatever SshCidr is: turning SSH on or off (a parameter update) never replaces a host.
       expect(instance.Properties.KeyName).toEqual({ Ref: keyPairId });
-      expect(instance.Properties.InstanceType).toEqual({ Ref: 'InstanceType' });
+      // InstanceType 'measured' (the default): each kind of host at its measured size.
+      expect(instance.Properties.InstanceType).toEqual({ 'Fn::If': ['MeasuredSizes', index === 0 ? 't3.medium' : 't3.micro', { Ref: 'InstanceType' }] });
     }
+    expect(template.toJSON().Conditions.MeasuredSizes).toEqual({ 'Fn::Equals': [{ Ref: 'InstanceType' }, 'measured'] });
     expect(JSON.stringify(instances)).not.toContain('HasSsh');
     expect(Object.values(template.findResources('AWS::EC2::KeyPair')).map((keyPair) => keyPair.Condition)).toEqual([undefined]);
     // Named after the deployed stack, so every attendee stack in one account and region gets its own key pair.
@@ -120,6 +122,10 @@ describe('self-contained template (npm run template)', () => {
     expect(json.Outputs.CostPerHour.Value).toEqual({ 'Fn::FindInMap': ['CostPerAttendeeHour', { Ref: 'InstanceType' }, { Ref: 'Topologies' }] });
     expect(json.Mappings.CostPerAttendeeHour['t3.large'].both).toBe('USD 0.2672 per hour while running');
     expect(json.Mappings.CostPerAttendeeHour['t3.small'].both).toBe('USD 0.0800 per hour while running');
+    // The default, each kind at its measured size: t3.medium single host, two t3.micro multi-host hosts.
+    expect(json.Mappings.CostPerAttendeeHour.measured).toEqual({
+      single: 'USD 0.0475 per hour while running', multi: 'USD 0.0326 per hour while running', both: 'USD 0.0800 per hour while running',
+    });
   });
 
   test('cdk-nag: no findings; every acknowledgement has a reason', () => {

@@ -18,8 +18,8 @@ describe('prices', () => {
     expect(attendeeHourUsd('t3.large', 3)).toBeCloseTo(3 * hostHourUsd('t3.large')!, 10);
     // 30 attendees, 3 hosts each, 8 hours, all at t3.large.
     expect(formatUsd(workshopUsd('t3.large', 30, 3, 8)!)).toBe('USD 64.14');
-    // The runbook's default row: t3.small + 2 x t3.micro, 30 attendees x 8 h.
-    expect(formatUsd((hostHourUsd('t3.small')! + 2 * hostHourUsd('t3.micro')!) * 30 * 8)).toBe('USD 14.22');
+    // The runbook's default row: t3.medium + 2 x t3.micro, 30 attendees x 8 h.
+    expect(formatUsd((hostHourUsd('t3.medium')! + 2 * hostHourUsd('t3.micro')!) * 30 * 8)).toBe('USD 19.21');
     expect(formatUsd(stoppedHostHourUsd() * 3 * 24)).toBe('USD 0.0631');
   });
 
@@ -49,11 +49,11 @@ describe('CostPerHour output of an attendee stack', () => {
     return Template.fromStack(attendees[0]).toJSON().Outputs.CostPerHour.Value;
   }
 
-  test('the default attendee (t3.small single host, two t3.micro multi-host hosts, 8 GiB each) costs at most USD 0.12 an hour', () => {
+  test('the default attendee (t3.medium single host, two t3.micro multi-host hosts, 8 GiB each) costs at most USD 0.12 an hour', () => {
     const value = output({});
-    const running = hostHourUsd('t3.small')! + 2 * hostHourUsd('t3.micro')!;
+    const running = hostHourUsd('t3.medium')! + 2 * hostHourUsd('t3.micro')!;
     expect(value).toBe(`${formatUsd(running)} per hour running, ${formatUsd(3 * stoppedHostHourUsd())} per hour stopped`);
-    expect(value).toBe('USD 0.0592 per hour running, USD 0.0026 per hour stopped');
+    expect(value).toBe('USD 0.0800 per hour running, USD 0.0026 per hour stopped');
     expect(running).toBeLessThanOrEqual(0.12);
   });
 

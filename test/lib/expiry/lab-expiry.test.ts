@@ -134,7 +134,7 @@ describe('attendee expiry (default: stop)', () => {
   test('outputs: when, and what an hour costs', () => {
     const outputs = template.toJSON().Outputs;
     expect(outputs.Expiry.Value).toEqual({ 'Fn::Join': ['', [{ Ref: 'ExpiresAt' }, 'Z (stop)']] });
-    expect(outputs.CostPerHour.Value).toBe('USD 0.0592 per hour running, USD 0.0026 per hour stopped');
+    expect(outputs.CostPerHour.Value).toBe('USD 0.0800 per hour running, USD 0.0026 per hour stopped');
   });
 
   test('the workshop stack has the schedule group and no schedule; with the stop action no attendee stack imports the deleter role', () => {

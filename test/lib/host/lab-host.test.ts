@@ -29,11 +29,11 @@ function only<T>(record: Record<string, T>): T {
 }
 
 describe('LabHost', () => {
-  test('boots the current AMI of the default OS (Debian 13) from the public SSM parameter, t3.small by default', () => {
+  test('boots the current AMI of the default OS (Debian 13) from the public SSM parameter, t3.medium by default', () => {
     const { template } = hostTemplate();
     template.hasResourceProperties('AWS::EC2::Instance', {
       ImageId: 'resolve:ssm:/aws/service/debian/release/13/latest/amd64',
-      InstanceType: 't3.small',
+      InstanceType: 't3.medium',
     });
   });
 
