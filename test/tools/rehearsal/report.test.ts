@@ -1,5 +1,8 @@
 import { ACTION_SEQUENCE } from '../../../tools/rehearsal/plan';
-import { progressLine, renderSummary, stepFailure, stepPassed, StepResult } from '../../../tools/rehearsal/report';
+import { progressLine, stepFailure, stepPassed, StepResult } from '../../../tools/rehearsal/report';
+import { renderRehearsalSummary } from '../../../tools/rehearsal/summary';
+import { DOCKER_VARIANTS } from '../../../tools/rehearsal/variants';
+import { TemplateStep } from '../../../tools/rehearsal/documents';
 import { judgeAction, notRehearsedLines, snapshotDifference } from '../../../tools/rehearsal/verdict';
 
 const OK_EXIT = { exitCode: 0, signal: null, timedOut: false };
@@ -77,19 +80,23 @@ describe('summary', () => {
       .toBe('[01-docker-on-the-host] rh1 check before run: FAIL (expected) 0.2s, FAIL: s1-web is not running');
   });
 
-  test('markdown table, totals with and without the image build, NOT REHEARSED listed', () => {
-    const summary = renderSummary(results, { synth: 20, baseImage: 1, imageBuild: 100, hostSetup: 30, steps: 50, total: 201 }, ['built from assets/images']);
-    const lines = summary.split('\n');
-    expect(lines[0]).toBe('| step | variant | hosts | reset (before run) (s) | check before run (s) | run (s) | check (s) | reset (s) | check after reset (s) | run again (s) | check again (s) | final reset (s) | reset twice (s) | result | not rehearsed |');
-    expect(lines[2]).toBe('| 01-docker-on-the-host | – | rh1 | 1.3 | 1.3 FAIL (expected) | 1.3 | 1.3 | 1.3 | 1.3 FAIL (expected) | 1.3 | 1.3 | 1.3 | 1.3 | pass | 0 |');
-    expect(lines[3]).toBe('| 05-pipework | – | rh1 | 2.0 | 2.0 FAIL (expected) | 2.0 | 2.0 | 2.0 | 2.0 FAIL (expected) | 2.0 | 2.0 | 2.0 | 2.0 | pass, except what was NOT REHEARSED | 2 |');
-    expect(lines[4]).toBe('| 06-across-hosts | gre | rh1,rh2 | 0.5 | – | 3.0 | **4.0 FAIL** | – | – | – | – | – | – | **FAIL**: check: rh2 exit 0 but no line starting PASS: | 0 |');
-    expect(lines[5]).toMatch(/^\| 07-services \| – \| rh1 \| – .* \| \*\*FAIL\*\*: documents: no check document \| 0 \|$/);
-    expect(summary).toContain('2 of 5 step rehearsals passed (1 of them with commands NOT REHEARSED, listed below).');
-    expect(summary).toContain('| lab image build (one-time) | 100.0 s |');
-    expect(summary).toContain('| **total** | 201.0 s |');
-    expect(summary).toContain('| **total without the image build** | 101.0 s |');
-    expect(summary).toContain('- 05-pipework:\n  - `pipework br1 app01 192.168.2.2/24`\n  - `pipework br1 app02 192.168.2.3/24`');
-    expect(summary).toContain('Note: built from assets/images');
+  test('the rehearsal summary: a column per Docker variant, seconds per action with the expected FAILs, NOT REHEARSED listed', () => {
+    const variant = DOCKER_VARIANTS[0];
+    const steps: TemplateStep[] = results.map((result) => ({
+      id: result.stepId, documents: {}, problems: [], multiHost: result.variant !== '', topology: result.variant !== '' ? 'multi' : 'single',
+      parameters: result.variant !== '' ? [{ name: 'TUNNEL_TYPE', default: 'gre', allowedPattern: '^(gre|vxlan)$' }] : [],
+    }));
+    const summary = renderRehearsalSummary({ results: [{ variant, machines: [], bootSeconds: 100, stepsSeconds: 50, steps: results }], steps, tunnels: ['gre'], totalSeconds: 201 });
+    expect(summary.passed).toBe(false);
+    const lines = summary.text.split('\n');
+    expect(lines).toContain('| step | tunnel | docker26 |');
+    expect(lines).toContain('| 05-pipework | – | pass (20 s), 2 NOT REHEARSED |');
+    expect(lines).toContain('| 06-across-hosts | gre | **FAIL** (8 s): check: rh2 exit 0 but no line starting PASS: |');
+    expect(lines).toContain('| 01-docker-on-the-host | – | 1.3 | 1.3 FAIL (expected) | 1.3 | 1.3 | 1.3 | 1.3 FAIL (expected) | 1.3 | 1.3 | 1.3 | 1.3 |');
+    expect(summary.text).toContain('- `pipework br1 app01 192.168.2.2/24` (printed by 05-pipework)');
+    expect(summary.text).toMatch(/Time: docker26: boot 100 s, steps 50 s; whole rehearsal 201 s\./);
+    expect(lines[lines.length - 2]).toBe('REHEARSAL FAILED');
+    const good = results.filter(stepPassed);
+    expect(renderRehearsalSummary({ results: [{ variant, machines: [], bootSeconds: 1, steps: good }], steps: steps.filter((step) => good.some((result) => result.stepId === step.id)), tunnels: ['gre'], totalSeconds: 1 }).passed).toBe(true);
   });
 });
