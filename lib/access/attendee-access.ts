@@ -72,6 +72,10 @@ export class AttendeeAccess extends Construct {
         reason: `Instance ids are not known when the policy is written; the statement is narrowed by the conditions aws:ResourceTag/${LAB_TAGS.workshop}=${props.workshopName} and aws:ResourceTag/${LAB_TAGS.attendee}=${props.attendee}.`,
       },
       {
+        id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:cloudshell:<AWS::Region>:<AWS::AccountId>:environment/*]',
+        reason: 'A CloudShell environment is created by, and private to, the principal that uses it; the id is not known before. The attendee gets a shell with their own credentials, nothing more.',
+      },
+      {
         id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ssm:*:<AWS::AccountId>:session/<aws:username>-*]',
         reason: 'A session id is the caller\'s name and a random suffix: the attendee may resume and end their own sessions only.',
       },
@@ -108,6 +112,14 @@ function attendeeAccessStatements(stack: Stack, props: AttendeeAccessProps): iam
       actions: ['ec2:DescribeInstances', 'ssm:DescribeInstanceInformation', 'ssm:DescribeInstanceProperties', 'ssm:DescribeSessions',
         'ssm:GetConnectionStatus', 'iam:GetAccountPasswordPolicy'],
       resources: ['*'],
+    }),
+    new iam.PolicyStatement({
+      // AWS CloudShell in the console: a shell with the attendee's own credentials, where the
+      // card's key command runs without access keys. Environments are private to their creator.
+      sid: 'OwnCloudShell',
+      actions: ['cloudshell:CreateEnvironment', 'cloudshell:CreateSession', 'cloudshell:DescribeEnvironments',
+        'cloudshell:GetEnvironmentStatus', 'cloudshell:StartEnvironment', 'cloudshell:PutCredentials'],
+      resources: [arn('cloudshell', 'environment/*')],
     }),
     new iam.PolicyStatement({
       sid: 'OwnPassword',

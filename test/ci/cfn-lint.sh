@@ -114,6 +114,11 @@ examples() {
   local found=0 dir name file inside
   local -a app_dirs
   mapfile -t app_dirs < <(find examples -name cdk.json -not -path '*/node_modules/*' -not -path '*/cdk.out*' -printf '%h\n' | sort)
+  # The examples import the package as its users do, from its build (dist/).
+  if [ "${#app_dirs[@]}" -gt 0 ] && [ ! -f dist/lib/index.js ]; then
+    echo "[cfn-lint] the examples need the package's build: npm run build"
+    npm run --silent build
+  fi
   for dir in "${app_dirs[@]}"; do
     found=1
     name="example-$(basename "$dir")"

@@ -214,6 +214,16 @@ describe('issue 11.2: an attendee reaches only their own hosts and their own key
     expect(JSON.stringify(own.Resource)).toContain(':session/${aws:userid}-*');
   });
 
+  test('CloudShell, where the card\'s key command runs with the attendee\'s own credentials: environments only, no other CloudShell or IAM action', () => {
+    const statements: any[] = policyOf(alice).Properties.PolicyDocument.Statement;
+    const shell = statements.filter((statement) => JSON.stringify(statement.Action).includes('cloudshell:'));
+    expect(shell).toHaveLength(1);
+    expect(shell[0].Action).toEqual(['cloudshell:CreateEnvironment', 'cloudshell:CreateSession', 'cloudshell:DescribeEnvironments',
+      'cloudshell:GetEnvironmentStatus', 'cloudshell:PutCredentials', 'cloudshell:StartEnvironment']); // the CDK sorts actions
+    expect(JSON.stringify(shell[0].Resource)).toContain(':environment/*');
+    expect(JSON.stringify(statements)).not.toMatch(/"iam:CreateAccessKey"|"cloudshell:\*"/);
+  });
+
   test('each reads exactly their own key parameter: alice\'s policy names alice\'s key pair, bob\'s names bob\'s', () => {
     for (const template of [alice, bob]) {
       const statements: any[] = policyOf(template).Properties.PolicyDocument.Statement;

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { isValidAttendeeName } from '../../../lib/contract';
+import { attendeeAccessGroupName, isValidAttendeeName } from '../../../lib/contract';
 import { hostsWithSshOpen, keyPairIds, regionOf, stepTitle } from '../aws/access-facts';
 import { LabContext } from '../aws/context';
 import { discoverLabHosts, FoundHost } from '../aws/host-inventory';
@@ -14,20 +14,23 @@ import { LabVerb } from '../verb';
 export const DEFAULT_CARDS_FOLDER = 'lab-cards';
 
 /**
- * The access section until the workshop has an access model: sign in as the
- * organiser says, and the command that reads the attendee's own key (which
- * needs credentials that may read it).
+ * The access section of a card, under the workshop's access model (the
+ * runbook's "Access and safety"): the attendee signs in as the user the
+ * organiser made a member of their IAM group, which may open sessions on
+ * their own hosts only and read their own key only; with it, the command
+ * that saves the key.
  */
-export function defaultAccess(region: string, keyIds: ReadonlyMap<string, string>): (attendee: string, hosts: readonly FoundHost[]) => CardAccess {
-  return (_attendee, hosts) => {
+export function defaultAccess(workshop: string, region: string, keyIds: ReadonlyMap<string, string>): (attendee: string, hosts: readonly FoundHost[]) => CardAccess {
+  return (attendee, hosts) => {
     const keyName = hosts.map((host) => host.keyName).find(Boolean);
     const keyId = keyName ? keyIds.get(keyName) : undefined;
+    const group = attendeeAccessGroupName(workshop, attendee);
     return {
-      signIn: { text: 'Sign in to the AWS console of the workshop\'s account the way your organiser tells you.' },
+      signIn: { text: `Sign in to the AWS console of the workshop's account with the user your organiser gave you: it is in the IAM group ${group}, which reaches your hosts and your key only.` },
       ssh: {
         keyFile: 'lab-key.pem',
         keyHowTo: keyId
-          ? 'Your organiser gives you your hosts\' private key as lab-key.pem. With AWS credentials that may read it, this command saves it:'
+          ? `In AWS CloudShell (the >_ icon of the console, with that user's credentials), this command saves your hosts' private key as lab-key.pem:`
           : 'Your organiser gives you your hosts\' private key as lab-key.pem.',
         ...(keyId ? {
           keyCommand: `(umask 077; aws ssm get-parameter --region ${region} --name /ec2/keypair/${keyId} --with-decryption --query Parameter.Value --output text > lab-key.pem)`,
@@ -50,7 +53,7 @@ export async function gatherCards(context: LabContext, attendee?: string): Promi
   const wanted = attendee !== undefined ? [attendee] : inventory.attendees;
   const invalid = wanted.filter((name) => !isValidAttendeeName(name));
   const cards = buildAttendeeCards(
-    { workshop: context.workshop, region, hosts: inventory.hosts, steps, sshOpen, accessOf: defaultAccess(region, keyIds) },
+    { workshop: context.workshop, region, hosts: inventory.hosts, steps, sshOpen, accessOf: defaultAccess(context.workshop, region, keyIds) },
     wanted.filter(isValidAttendeeName),
   );
   return { cards, warnings: [...inventory.warnings, ...invalid.map((name) => `hosts tagged attendee=${JSON.stringify(name)}: not a valid attendee name, no card written`)] };
