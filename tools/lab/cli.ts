@@ -123,15 +123,15 @@ async function dispatch(argv: readonly string[], environment: LabCliEnvironment)
   if (!verb) {
     throw new LabInputError(`Unknown command ${quoteInput(verbName)}; allowed: ${VERBS.map((candidate) => candidate.name).join(', ')}.`);
   }
-  const workshop = checkInvocation(verb, values, operands, environment.env);
+  const { workshop, timeoutSeconds, hours, intervalSeconds } = checkInvocation(verb, values, operands, environment.env);
   const invocation: VerbInvocation = {
     workshop,
     step: operands[0],
     attendee: values.attendee as string | undefined,
     params: (values.param as string[] | undefined) ?? [],
-    timeoutSeconds: parseTimeout(values.timeout as string | undefined),
-    hours: values.hours === undefined ? undefined : parseHours(values.hours as string),
-    intervalSeconds: parseInterval(values.interval as string | undefined),
+    timeoutSeconds,
+    hours,
+    intervalSeconds,
     out: values.out as string | undefined,
     interactive: environment.interactive ?? false,
     onInterrupt: environment.onInterrupt ?? (() => undefined),
@@ -154,8 +154,17 @@ function parseCommandLine(argv: readonly string[]): { values: ParsedValues; posi
   }
 }
 
-/** Checks the options and operands against what the verb takes; returns the workshop name. Nothing is sent before this passes. */
-function checkInvocation(verb: LabVerb, values: ParsedValues, operands: readonly string[], env: LabCliEnvironment['env']): string {
+/** The workshop and the numbers of a command line, checked. */
+interface CheckedInvocation {
+  readonly workshop: string;
+  readonly timeoutSeconds: number;
+  /** Only for verbs that take --hours. */
+  readonly hours?: number;
+  readonly intervalSeconds: number;
+}
+
+/** Checks the options and operands against what the verb takes. Nothing is sent before this passes. */
+function checkInvocation(verb: LabVerb, values: ParsedValues, operands: readonly string[], env: LabCliEnvironment['env']): CheckedInvocation {
   const given = Object.keys(values).filter((name) => !(COMMON_OPTIONS as readonly string[]).includes(name));
   const misplaced = given.filter((name) => !verb.options.includes(name));
   if (misplaced.length > 0) {
@@ -171,8 +180,12 @@ function checkInvocation(verb: LabVerb, values: ParsedValues, operands: readonly
   if (values.attendee !== undefined && values.all) {
     throw new LabInputError('Give either --attendee NAME or --all, not both.');
   }
-  parseTimeout(values.timeout as string | undefined);
-  parseInterval(values.interval as string | undefined);
+  const timeout = values.timeout as string | undefined;
+  const timeoutSeconds = timeout === undefined ? DEFAULT_TIMEOUT_SECONDS : wholeNumberOption('timeout', timeout, 'seconds', 1, MAX_TIMEOUT_SECONDS);
+  const interval = values.interval as string | undefined;
+  const intervalSeconds = interval === undefined
+    ? DEFAULT_INTERVAL_SECONDS
+    : wholeNumberOption('interval', interval, 'seconds', MIN_INTERVAL_SECONDS, MAX_INTERVAL_SECONDS);
   if (values.interval !== undefined && !values.watch) {
     throw new LabInputError('--interval goes with --watch: lab check --watch --interval SECONDS.');
   }
@@ -190,7 +203,8 @@ function checkInvocation(verb: LabVerb, values: ParsedValues, operands: readonly
   if (verb.options.includes('hours') && values.hours === undefined) {
     throw new LabInputError(`lab ${verb.name} needs --hours N: how many hours later the expiry should be (1 to ${MAX_EXTEND_HOURS}).`);
   }
-  return workshop;
+  const hours = values.hours === undefined ? undefined : wholeNumberOption('hours', values.hours as string, 'hours', 1, MAX_EXTEND_HOURS);
+  return { workshop, timeoutSeconds, hours, intervalSeconds };
 }
 
 /**
@@ -217,32 +231,11 @@ function checkNames(values: ParsedValues, step: string | undefined): void {
 /** Most hours one `lab extend` may add: a week, as the longest lab. */
 export const MAX_EXTEND_HOURS = 168;
 
-function parseHours(text: string): number {
-  const hours = Number(text);
-  if (!/^\d+$/.test(text) || hours < 1 || hours > MAX_EXTEND_HOURS) {
-    throw new LabInputError(`Invalid --hours ${quoteInput(text)}: allowed a whole number of hours from 1 to ${MAX_EXTEND_HOURS}.`);
+/** The whole number given to `--option`, from `min` to `max` (a bad value is exit 2, before any AWS call). */
+function wholeNumberOption(option: string, text: string, unit: string, min: number, max: number): number {
+  const value = Number(text);
+  if (!/^\d+$/.test(text) || value < min || value > max) {
+    throw new LabInputError(`Invalid --${option} ${quoteInput(text)}: allowed a whole number of ${unit} from ${min} to ${max}.`);
   }
-  return hours;
-}
-
-function parseTimeout(text: string | undefined): number {
-  if (text === undefined) {
-    return DEFAULT_TIMEOUT_SECONDS;
-  }
-  const seconds = Number(text);
-  if (!/^\d+$/.test(text) || seconds < 1 || seconds > MAX_TIMEOUT_SECONDS) {
-    throw new LabInputError(`Invalid --timeout ${quoteInput(text)}: allowed a whole number of seconds from 1 to ${MAX_TIMEOUT_SECONDS}.`);
-  }
-  return seconds;
-}
-
-function parseInterval(text: string | undefined): number {
-  if (text === undefined) {
-    return DEFAULT_INTERVAL_SECONDS;
-  }
-  const seconds = Number(text);
-  if (!/^\d+$/.test(text) || seconds < MIN_INTERVAL_SECONDS || seconds > MAX_INTERVAL_SECONDS) {
-    throw new LabInputError(`Invalid --interval ${JSON.stringify(text)}: allowed a whole number of seconds from ${MIN_INTERVAL_SECONDS} to ${MAX_INTERVAL_SECONDS}.`);
-  }
-  return seconds;
+  return value;
 }
