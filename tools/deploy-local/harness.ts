@@ -116,6 +116,12 @@ export class DeployLocalRun {
     return hosts;
   }
 
+  /** Every host of an attendee: the single host, then the multi-host hosts. */
+  public allHostsOf(attendee: string): TaggedInstance[] {
+    const { single, multi } = this.hostsOf(attendee);
+    return [...single, ...multi];
+  }
+
   /** An attendee stack's outputs. */
   public outputsOf(attendee: string): Record<string, string> {
     return required(required(this.outputs, 'the stack outputs').get(`${WORKSHOP}-${attendee}`), `the outputs of ${WORKSHOP}-${attendee}`);

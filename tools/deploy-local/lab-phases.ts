@@ -151,7 +151,7 @@ export const labReport: Phase = {
     const outcome = await run.lab('lab-report', ['report', '--out', file]);
     expect(outcome.exitCode === 0, `lab report exited ${outcome.exitCode}; see ${rel(LOGS)}/lab-report.log`);
     const page = fs.readFileSync(file, 'utf8');
-    const hosts = ATTENDEES.flatMap((attendee) => [...run.hostsOf(attendee).single, ...run.hostsOf(attendee).multi]);
+    const hosts = ATTENDEES.flatMap((attendee) => run.allHostsOf(attendee));
     expect(page.includes(`<b class="hosts-ready">${hosts.length}/${hosts.length}</b>`), `the page does not say ${hosts.length}/${hosts.length} hosts ready`);
     for (const attendee of ATTENDEES) {
       const row = new RegExp(`<tr data-attendee="${attendee}">[\\s\\S]*?<td class="cost">USD [0-9.]+</td>`).exec(page);
@@ -170,8 +170,8 @@ export const labCards: Phase = {
     expect(outcome.exitCode === 0, `lab cards exited ${outcome.exitCode}; see ${rel(LOGS)}/lab-cards.log`);
     for (const attendee of ATTENDEES) {
       const card = fs.readFileSync(path.join(folder, `${attendee}.html`), 'utf8');
-      const own = [...run.hostsOf(attendee).single, ...run.hostsOf(attendee).multi];
-      const others = ATTENDEES.filter((name) => name !== attendee).flatMap((name) => [...run.hostsOf(name).single, ...run.hostsOf(name).multi]);
+      const own = run.allHostsOf(attendee);
+      const others = ATTENDEES.filter((name) => name !== attendee).flatMap((name) => run.allHostsOf(name));
       expect(own.every((host) => card.includes(host.instanceId) && card.includes(host.privateIp ?? '?')), `${attendee}.html lacks one of their hosts`);
       expect(others.every((host) => !card.includes(host.instanceId) && !card.includes(host.privateIp ?? '?')), `${attendee}.html shows another attendee's host`);
       expect(card.includes('SSH is not open'), `${attendee}.html offers SSH, but deploy:local deploys without sshCidr`);
