@@ -1,3 +1,4 @@
+import { quoteInput } from '../contract';
 import type { HostArchitecture } from './instance-types';
 
 /** Operating systems a lab host can run. */
@@ -58,5 +59,5 @@ export const HOST_OS_FACTS: Readonly<Record<HostOs, HostOsFacts>> = {
 export function hostOsProblem(value: string): string | undefined {
   if ((HOST_OSES as readonly string[]).includes(value)) return undefined;
   const retired = RETIRED_HOST_OSES[value];
-  return `${JSON.stringify(value)}; allowed: ${HOST_OSES.join(', ')}${retired ? ` (${retired})` : ''}`;
+  return `${quoteInput(value)}; allowed: ${HOST_OSES.join(', ')}${retired ? ` (${retired})` : ''}`;
 }

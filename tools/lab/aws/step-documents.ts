@@ -1,5 +1,5 @@
 import { GetDocumentCommand, ListDocumentsCommand, ListDocumentsCommandOutput } from '@aws-sdk/client-ssm';
-import { HOSTS_PARAMETER, isStepAction, isTopologyKind, LAB_TAGS, matchesStepSelector, STEP_ID_PATTERN, StepAction, TopologyKind } from '../../../lib/contract';
+import { HOSTS_PARAMETER, isStepAction, isTopologyKind, LAB_TAGS, matchesStepSelector, quoteInput, STEP_ID_PATTERN, StepAction, TopologyKind } from '../../../lib/contract';
 import { LabInputError } from '../errors';
 import { LabContext } from './context';
 import { withBackoff } from './retry';
@@ -138,7 +138,7 @@ export function parseStepParameters(documentInterface: DocumentInterface, args: 
   for (const arg of args) {
     const match = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(arg);
     if (!match) {
-      throw new LabInputError(`Bad --param ${JSON.stringify(arg)}: write NAME=VALUE; parameters of ${documentInterface.documentName}: ${allowedNames}.`);
+      throw new LabInputError(`Bad --param ${quoteInput(arg)}: write NAME=VALUE; parameters of ${documentInterface.documentName}: ${allowedNames}.`);
     }
     const [, name, value] = match;
     if (name === HOSTS_PARAMETER.name && settable.length < documentInterface.parameters.length) {
@@ -146,13 +146,13 @@ export function parseStepParameters(documentInterface: DocumentInterface, args: 
     }
     const parameter = settable.find((candidate) => candidate.name === name);
     if (!parameter) {
-      throw new LabInputError(`Unknown --param ${JSON.stringify(name)} for ${documentInterface.documentName}; allowed: ${allowedNames}.`);
+      throw new LabInputError(`Unknown --param ${quoteInput(name)} for ${documentInterface.documentName}; allowed: ${allowedNames}.`);
     }
     if (name in values) {
       throw new LabInputError(`--param ${name} is given twice.`);
     }
     if (parameter.allowedPattern !== undefined && !matchesAllowedPattern(parameter.allowedPattern, value)) {
-      throw new LabInputError(`Bad --param ${name}=${JSON.stringify(value)}: the value must match ${parameter.allowedPattern}.`);
+      throw new LabInputError(`Bad --param ${name}=${quoteInput(value)}: the value must match ${parameter.allowedPattern}.`);
     }
     values[name] = value;
   }
