@@ -226,7 +226,7 @@ export class LabHost extends Resource implements ec2.IInstance {
     this.labImages = labImages;
     const userDataTemplate = readUserDataTemplate(this.node.path, props.userDataFile, hostOs, this.labImages);
     this.userDataBytes = userDataTemplate.longestBytes;
-    this.instanceTypeName = (props.instanceType ?? new ec2.InstanceType(DEFAULT_INSTANCE_TYPE)).toString();
+    this.instanceTypeName = settings.instanceType.toString();
     this.rootVolumeGiB = settings.rootVolumeGiB;
 
     // --- the instance
@@ -278,7 +278,7 @@ export class LabHost extends Resource implements ec2.IInstance {
     const instance = new ec2.Instance(this, 'Resource', {
       vpc: props.vpc,
       vpcSubnets: props.vpcSubnets ?? { subnetType: ec2.SubnetType.PUBLIC },
-      instanceType: props.instanceType ?? new ec2.InstanceType(DEFAULT_INSTANCE_TYPE),
+      instanceType: settings.instanceType,
       // Resolved at launch, not through a template parameter: a parameter is re-read on every stack
       // update, so a new vendor AMI would replace every host on an unrelated redeploy.
       machineImage: props.machineImage ?? ec2.MachineImage.resolveSsmParameterAtLaunch(
@@ -398,6 +398,7 @@ export class LabHost extends Resource implements ec2.IInstance {
 interface LabHostSettings {
   readonly hostOs: HostOs;
   readonly facts: HostOsFacts;
+  readonly instanceType: ec2.InstanceType;
   /** The CPU architecture of the instance type: which image of the OS to boot. */
   readonly architecture: HostArchitecture;
   readonly rootVolumeGiB: number;
@@ -436,8 +437,9 @@ function validateLabHostProps(where: string, props: LabHostProps): LabHostSettin
   if (components.length === 0) {
     throw new Error(`LabHost ${where}: 'components' is empty; a lab host needs at least one component.`);
   }
-  const architecture = instanceArchitecture((props.instanceType ?? new ec2.InstanceType(DEFAULT_INSTANCE_TYPE)).toString());
-  return { hostOs, facts, architecture, rootVolumeGiB, readinessTimeout, instanceProfilePath, rootDeviceName, components };
+  const instanceType = props.instanceType ?? new ec2.InstanceType(DEFAULT_INSTANCE_TYPE);
+  const architecture = instanceArchitecture(instanceType.toString());
+  return { hostOs, facts, instanceType, architecture, rootVolumeGiB, readinessTimeout, instanceProfilePath, rootDeviceName, components };
 }
 
 /** The encrypted gp3 root volume, on the OS's root device name (any other name would add a second disk). */
