@@ -6,7 +6,7 @@ import { AttendeeAccess } from '../access/attendee-access';
 import { formatUsd, hostHourUsd, PRICES_CHECKED, PRICES_REGION, stoppedHostHourUsd } from '../cost/prices';
 import {
   ATTENDEE_NAME_RULE, DEFAULT_WORKSHOP_NAME, hostCountProblem, isTopologyKind, sshCidrProblem, isValidAttendeeName, isValidWorkshopName,
-  LAB_TAGS, takesHostsParameter, TOPOLOGIES, TopologyKind, TOPOLOGY_KINDS, workshopIamPath, WORKSHOP_NAME_RULE,
+  LAB_TAGS, saveKeyCommand, takesHostsParameter, TOPOLOGIES, TopologyKind, TOPOLOGY_KINDS, workshopIamPath, WORKSHOP_NAME_RULE,
 } from '../contract';
 import { atExpressionTime, EXPIRES_AT_PATTERN, ExpiryAction, EXPIRY_ACTIONS, LabExpiry } from '../expiry/lab-expiry';
 import { HostComponent } from '../host/host-component';
@@ -15,7 +15,7 @@ import { HostOs } from '../host/host-os';
 import { attendeeSubnet } from '../network/subnet-spread';
 import { ILabTopology } from '../topology/lab-topology';
 import { LAB_TOPOLOGY_TYPES } from '../topology/topology-types';
-import { addHostOutputs, sshKeyCommand } from './private/host-outputs';
+import { addHostOutputs } from './private/host-outputs';
 
 /** Properties of an {@link AttendeeStack}. */
 export interface AttendeeStackProps extends StackProps {
@@ -188,7 +188,7 @@ export class AttendeeStack extends Stack {
     }
     new CfnOutput(this, 'SshKeyCommand', {
       description: 'Saves the SSH private key of this attendee to key.pem (SSH is open when the workshop sets sshCidr)',
-      value: sshKeyCommand(this.keyPair.keyPairId),
+      value: saveKeyCommand(this.keyPair.keyPairId, 'key.pem'),
     });
     new CfnOutput(this, 'AccessGroup', {
       description: 'IAM group whose members may open Session Manager shells on these hosts only and read this attendee\'s SSH key (see the runbook, "Access and safety")',
@@ -234,8 +234,12 @@ export class AttendeeStack extends Stack {
     const hosts = this.hosts;
     const running = hosts.map((host) => hostHourUsd(host.instanceTypeName, host.rootVolumeGiB));
     const unpriced = [...new Set(hosts.filter((_host, index) => running[index] === undefined).map((host) => host.instanceTypeName))];
-    const kinds = [...new Set(hosts.map((host) => `${host.instanceTypeName} with ${host.rootVolumeGiB} GiB`))]
-      .map((kind) => `${hosts.filter((host) => `${host.instanceTypeName} with ${host.rootVolumeGiB} GiB` === kind).length} x ${kind}`);
+    const hostsByKind = new Map<string, number>();
+    for (const host of hosts) {
+      const kind = `${host.instanceTypeName} with ${host.rootVolumeGiB} GiB`;
+      hostsByKind.set(kind, (hostsByKind.get(kind) ?? 0) + 1);
+    }
+    const kinds = [...hostsByKind].map(([kind, count]) => `${count} x ${kind}`);
     new CfnOutput(this, 'CostPerHour', {
       description: `What this attendee's ${hosts.length} running host(s) cost per hour: ${kinds.join(', ')} gp3, on demand, public IPv4 each (${PRICES_REGION} list prices of ${PRICES_CHECKED}, lib/cost/prices.ts)`,
       value: unpriced.length > 0

@@ -1,7 +1,7 @@
 import { Aws, CfnCondition, CfnMapping, CfnOutput, CfnParameter, CfnResource, Fn, Stack, StackProps, Tags, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct, IConstruct } from 'constructs';
-import { DEFAULT_WORKSHOP_NAME, isValidWorkshopName, LAB_TAGS, takesHostsParameter, TopologyKind, TOPOLOGY_KINDS, WORKSHOP_NAME_RULE } from '../contract';
+import { DEFAULT_WORKSHOP_NAME, isValidWorkshopName, LAB_TAGS, saveKeyCommand, takesHostsParameter, TopologyKind, TOPOLOGY_KINDS, WORKSHOP_NAME_RULE } from '../contract';
 import { attendeeHourUsd, formatUsd, PRICES_CHECKED, PRICES_REGION, pricedInstanceTypes } from '../cost/prices';
 import { LabExpiry } from '../expiry/lab-expiry';
 import { HostOs } from '../host/host-os';
@@ -11,7 +11,7 @@ import { LabStepDefinition } from '../steps/lab-step-definition';
 import { ILabTopology } from '../topology/lab-topology';
 import { LAB_TOPOLOGY_TYPES } from '../topology/topology-types';
 import { tagTopologyHosts } from './attendee-stack';
-import { addHostOutputs, sshKeyCommand } from './private/host-outputs';
+import { addHostOutputs } from './private/host-outputs';
 import { addStepDocuments } from './private/step-documents';
 import { addWorkshopStudioParameters } from './synthesizers';
 
@@ -243,20 +243,15 @@ export class SelfContainedLabStack extends Stack {
     }
     new CfnOutput(this, 'SshKeyCommand', {
       description: 'Saves the SSH private key to key.pem (SSH is open when SshCidr is set)',
-      value: sshKeyCommand(keyPair.keyPairId),
+      value: saveKeyCommand(keyPair.keyPairId, 'key.pem'),
     });
     // Cost per attendee-hour for every choice, computed here from lib/cost/prices.ts and picked at deploy time.
-    const hostCount = {
-      ...TEMPLATE_HOST_COUNTS,
-      both: TOPOLOGY_KINDS.reduce((sum, kind) => sum + TEMPLATE_HOST_COUNTS[kind], 0),
-    };
     const perHour = (choice: string, type: string): string => {
-      const kinds = TOPOLOGY_KINDS.filter((kind) => choice === 'both' || choice === kind);
-      const usd = kinds.reduce((sum, kind) => sum + attendeeHourUsd(type === MEASURED_SIZES ? LAB_TOPOLOGY_TYPES[kind].defaultInstanceType : type, TEMPLATE_HOST_COUNTS[kind])!, 0);
+      const usd = TEMPLATE_TOPOLOGIES[choice].reduce((sum, kind) => sum + attendeeHourUsd(type === MEASURED_SIZES ? LAB_TOPOLOGY_TYPES[kind].defaultInstanceType : type, TEMPLATE_HOST_COUNTS[kind])!, 0);
       return `${formatUsd(usd)} per hour while running`;
     };
     const costs = new CfnMapping(this, 'CostPerAttendeeHour', {
-      mapping: Object.fromEntries([MEASURED_SIZES, ...pricedInstanceTypes()].map((type) => [type, Object.fromEntries(Object.keys(hostCount)
+      mapping: Object.fromEntries([MEASURED_SIZES, ...pricedInstanceTypes()].map((type) => [type, Object.fromEntries(Object.keys(TEMPLATE_TOPOLOGIES)
         .map((choice) => [choice, perHour(choice, type)]))])),
     });
     new CfnOutput(this, 'CostPerHour', {
