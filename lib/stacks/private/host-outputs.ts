@@ -1,4 +1,5 @@
 import { CfnCondition, CfnOutput, Stack } from 'aws-cdk-lib';
+import { sessionManagerUrl } from '../../contract';
 import { LabHost } from '../../host/lab-host';
 
 /** Which outputs {@link addHostOutputs} adds. */
@@ -25,7 +26,7 @@ export function addHostOutputs(stack: Stack, host: LabHost, options: HostOutputO
   }
   new CfnOutput(stack, `${name}SessionUrl`, {
     description: `${label}: browser shell (Session Manager)`,
-    value: `https://${stack.region}.console.aws.amazon.com/systems-manager/session-manager/${host.instanceId}?region=${stack.region}`,
+    value: sessionManagerUrl(stack.region, host.instanceId),
     condition,
   });
   if (options.ssh !== false) {
@@ -35,14 +36,4 @@ export function addHostOutputs(stack: Stack, host: LabHost, options: HostOutputO
       condition: options.ssh === true ? undefined : options.ssh,
     });
   }
-}
-
-/**
- * The command that saves the SSH private key of a key pair to key.pem. The
- * file is created readable by its owner only (umask 077, in a subshell so the
- * caller's umask stays as it was): with `> key.pem && chmod 600` it would be
- * readable by everyone on that computer between the two.
- */
-export function sshKeyCommand(keyPairId: string): string {
-  return `(umask 077 && aws ssm get-parameter --name /ec2/keypair/${keyPairId} --with-decryption --query Parameter.Value --output text > key.pem)`;
 }

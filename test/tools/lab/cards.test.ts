@@ -41,7 +41,7 @@ describe('lab cards', () => {
     const page = fs.readFileSync(path.join(folder, 'alice.html'), 'utf8');
     expect(page).toContain('https://us-east-1.console.aws.amazon.com/systems-manager/session-manager/i-alice-multi2?region=us-east-1');
     expect(page).toContain('ssh -i lab-key.pem admin@198.51.100.12');
-    expect(page).toContain('(umask 077; aws ssm get-parameter --region us-east-1 --name /ec2/keypair/key-containernetworksalicelabkey --with-decryption');
+    expect(page).toContain('(umask 077 &amp;&amp; aws ssm get-parameter --region us-east-1 --name /ec2/keypair/key-containernetworksalicelabkey --with-decryption');
     expect(page).toContain('sudo HOSTS=10.0.1.11,10.0.1.12 /opt/container-networks/steps/06-across-hosts/run.sh');
     expect(page).toContain('sudo /opt/container-networks/steps/01-docker-on-the-host/run.sh');
     expect(page).toContain('Containers across hosts: Open vSwitch tunnels (GRE, VXLAN, Geneve)');

@@ -1,4 +1,4 @@
-import { LAB_HOME, TopologyKind, takesHostsParameter } from '../../../lib/contract';
+import { LAB_HOME, sessionManagerUrl, TopologyKind, takesHostsParameter } from '../../../lib/contract';
 import { compareHosts, FoundHost } from '../aws/host-inventory';
 
 /** One of an attendee's hosts, as their card shows it. */
@@ -77,11 +77,6 @@ export interface CardInput {
   readonly sshOpen: ReadonlySet<string>;
   /** The access section of an attendee's card (the same words for all, their own key). */
   readonly accessOf: (attendee: string, hosts: readonly FoundHost[]) => CardAccess;
-}
-
-/** The Session Manager console link of an instance (the same form as the stacks' SessionUrl outputs). */
-export function sessionManagerUrl(region: string, instanceId: string): string {
-  return `https://${region}.console.aws.amazon.com/systems-manager/session-manager/${instanceId}?region=${region}`;
 }
 
 /** One card per attendee, in name order; each is built from that attendee's hosts alone. */

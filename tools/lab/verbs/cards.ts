@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { attendeeAccessGroupName, isValidAttendeeName } from '../../../lib/contract';
+import { attendeeAccessGroupName, isValidAttendeeName, saveKeyCommand } from '../../../lib/contract';
 import { hostsWithSshOpen, keyPairIds, regionOf, stepTitle } from '../aws/access-facts';
 import { LabContext } from '../aws/context';
 import { discoverLabHosts, FoundHost } from '../aws/host-inventory';
@@ -33,7 +33,7 @@ export function defaultAccess(workshop: string, region: string, keyIds: Readonly
           ? `In AWS CloudShell (the >_ icon of the console, with that user's credentials), this command saves your hosts' private key as lab-key.pem:`
           : 'Your organiser gives you your hosts\' private key as lab-key.pem.',
         ...(keyId ? {
-          keyCommand: `(umask 077; aws ssm get-parameter --region ${region} --name /ec2/keypair/${keyId} --with-decryption --query Parameter.Value --output text > lab-key.pem)`,
+          keyCommand: saveKeyCommand(keyId, 'lab-key.pem', region),
         } : {}),
       },
     };
