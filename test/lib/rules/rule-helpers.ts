@@ -1,9 +1,7 @@
-import { Stack } from 'aws-cdk-lib';
 import { NagRuleCompliance, NagRuleResult } from 'cdk-nag';
 import { IConstruct } from 'constructs';
 import { CfnResource } from 'aws-cdk-lib';
 import { WorkshopRule } from '../../../lib/rules/workshop-rule';
-import { WorkshopChecks } from '../../../lib/rules/workshop-checks';
 
 /** The rule's verdict on every CloudFormation resource under a scope, by construct path (N/A left out). */
 export function verdicts(rule: WorkshopRule, scope: IConstruct): Record<string, NagRuleResult> {
@@ -17,10 +15,4 @@ export function verdicts(rule: WorkshopRule, scope: IConstruct): Record<string, 
     }
   }
   return results;
-}
-
-/** The pack's findings under a stack, as `rule @ path`. */
-export function packFindings(stack: Stack): string[] {
-  return new WorkshopChecks().validateScope(stack).violations.flatMap((violation) =>
-    violation.violatingResources.map((resource) => `${violation.ruleName} @ ${resource.constructPath}`));
 }

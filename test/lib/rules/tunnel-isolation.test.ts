@@ -3,8 +3,8 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { NagRuleCompliance } from 'cdk-nag';
 import { TUNNEL_ISOLATION } from '../../../lib/rules/tunnel-isolation';
 import { MultiHostTopology } from '../../../lib/topology/multi-host';
-import { FIXTURE_STEPS, FIXTURE_USER_DATA, networkStack, newApp } from '../../fixtures/cdk';
-import { packFindings, verdicts } from './rule-helpers';
+import { FIXTURE_STEPS, FIXTURE_USER_DATA, networkStack, newApp, workshopRuleFindings } from '../../fixtures/cdk';
+import { verdicts } from './rule-helpers';
 
 describe('Workshop-TunnelIsolation', () => {
   test('compliant: the multi-host topology admits tunnels only from its own group', () => {
@@ -13,7 +13,7 @@ describe('Workshop-TunnelIsolation', () => {
     const results = Object.values(verdicts(TUNNEL_ISOLATION, stack));
     expect(results.length).toBeGreaterThanOrEqual(3); // GRE, VXLAN, Geneve rules
     expect(new Set(results)).toEqual(new Set([NagRuleCompliance.COMPLIANT]));
-    expect(packFindings(stack).filter((finding) => finding.startsWith('Workshop-TunnelIsolation'))).toEqual([]);
+    expect(workshopRuleFindings(stack).filter((finding) => finding.startsWith('Workshop-TunnelIsolation'))).toEqual([]);
   });
 
   test.each([
@@ -25,7 +25,7 @@ describe('Workshop-TunnelIsolation', () => {
     const group = new ec2.SecurityGroup(stack, 'Open', { vpc });
     open(group);
     expect(verdicts(TUNNEL_ISOLATION, stack)).toEqual({ 'TestStack/Open/Resource': NagRuleCompliance.NON_COMPLIANT });
-    expect(packFindings(stack)).toContain('Workshop-TunnelIsolation @ TestStack/Open/Resource');
+    expect(workshopRuleFindings(stack)).toContain('Workshop-TunnelIsolation @ TestStack/Open/Resource');
   });
 
   test('non-compliant: tunnels from a group of another stack (another attendee)', () => {

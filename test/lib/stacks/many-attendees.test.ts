@@ -1,8 +1,7 @@
 import { App } from 'aws-cdk-lib';
 import * as cxapi from 'aws-cdk-lib/cx-api';
 import { buildWorkshopApp, WorkshopApp } from '../../../lib/app/build-workshop-app';
-import { WorkshopChecks } from '../../../lib/rules/workshop-checks';
-import { FIXTURE_STEPS, newApp } from '../../fixtures/cdk';
+import { FIXTURE_STEPS, newApp, workshopRuleFindings } from '../../fixtures/cdk';
 
 /**
  * What only many attendees in one account can show: the account-wide quotas
@@ -18,12 +17,6 @@ const names = Array.from({ length: ATTENDEES }, (_, index) => `attendee${index +
 
 type Resources = Record<string, { Type: string; Properties?: Record<string, unknown> }>;
 const resourcesOf = (artifact: cxapi.CloudFormationStackArtifact): Resources => artifact.template.Resources ?? {};
-
-/** Findings of the workshop rules under an app, as `rule @ path`. */
-function ruleFindings(app: App): string[] {
-  return new WorkshopChecks().validateScope(app).violations.flatMap((violation) =>
-    violation.violatingResources.map((resource) => `${violation.ruleName} @ ${resource.constructPath}`));
-}
 
 describe(`${ATTENDEES} attendees in one account`, () => {
   let app: App;
@@ -49,7 +42,7 @@ describe(`${ATTENDEES} attendees in one account`, () => {
   });
 
   test('every stack keeps the workshop rules (no EIP or NAT, tunnel isolation, template and user data limits)', () => {
-    expect(ruleFindings(app)).toEqual([]);
+    expect(workshopRuleFindings(app)).toEqual([]);
   });
 
   test('deploy --all --concurrency N: attendee stacks depend on the workshop stack only, the workshop stack on nothing', () => {
@@ -94,6 +87,6 @@ describe('the largest attendee with the real lab files (multiHostCount=8, SSH on
     const big = newApp({ attendees: 'a', multiHostCount: '8', sshCidr: SSH_CIDR });
     buildWorkshopApp(big, { nag: false, now: new Date('2026-05-04T08:00:00Z') });
     big.synth();
-    expect(ruleFindings(big)).toEqual([]);
+    expect(workshopRuleFindings(big)).toEqual([]);
   });
 });
