@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as ts from 'typescript';
 import { REPOSITORY } from '../fixtures/cdk';
+import { sourceFiles } from '../fixtures/source-files';
 
 /**
  * No function longer than a screen: about 80 lines (the developers' guide),
@@ -9,12 +10,6 @@ import { REPOSITORY } from '../fixtures/cdk';
  */
 const LIMIT = 80;
 const FOLDERS = ['lib', 'tools', 'bin'];
-
-function sourceFiles(folder: string): string[] {
-  return fs.readdirSync(path.join(REPOSITORY, folder), { recursive: true, encoding: 'utf8' })
-    .filter((file) => file.endsWith('.ts') && !file.endsWith('.d.ts'))
-    .map((file) => path.posix.join(folder, file.split(path.sep).join('/')));
-}
 
 /** `file:line name (N lines)` for every function-like node longer than the limit. */
 function longFunctions(file: string): string[] {

@@ -3,20 +3,13 @@ import * as path from 'path';
 import { buildSync } from 'esbuild';
 import { bundleInputs, bundleProblems, LAB_BUNDLE_OPTIONS } from '../../tools/build/lab-bundle';
 import { REPOSITORY } from '../fixtures/cdk';
+import { sourceFiles } from '../fixtures/source-files';
 
 /**
  * The folders show the architecture, and this test keeps it so: the library
  * (lib/) never uses the tools (tools/); the contract (lib/contract) stands
  * alone, with no CDK; the lab command runs without the CDK; no import cycles.
  */
-
-/** Every .ts file under a folder, relative to the repository, POSIX separators. */
-function sourceFiles(folder: string): string[] {
-  const absolute = path.join(REPOSITORY, folder);
-  return fs.readdirSync(absolute, { recursive: true, encoding: 'utf8' })
-    .filter((file) => file.endsWith('.ts') && !file.endsWith('.d.ts'))
-    .map((file) => path.posix.join(folder, file.split(path.sep).join('/')));
-}
 
 /** The module specifiers a file imports (static, dynamic, require, export ... from). */
 function specifiersOf(file: string): string[] {
@@ -38,10 +31,14 @@ function resolve(file: string, specifier: string): string {
 /** The one module of lib/ besides the contract that tools/lab may use: plain data and arithmetic. */
 const PRICE_TABLE = 'lib/cost/prices.ts';
 
-const files = [...sourceFiles('lib'), ...sourceFiles('tools'), ...sourceFiles('bin')];
-const graph = new Map(files.map((file) => [file, specifiersOf(file).map((specifier) => resolve(file, specifier))]));
-
 describe('import direction', () => {
+  let files: string[];
+  let graph: Map<string, string[]>;
+  beforeAll(() => {
+    files = [...sourceFiles('lib'), ...sourceFiles('tools'), ...sourceFiles('bin')];
+    graph = new Map(files.map((file) => [file, specifiersOf(file).map((specifier) => resolve(file, specifier))]));
+  });
+
   test('lib/ never imports tools/ or bin/', () => {
     const wrong = [...graph].filter(([file]) => file.startsWith('lib/'))
       .flatMap(([file, targets]) => targets.filter((target) => target.startsWith('tools/') || target.startsWith('bin/')).map((target) => `${file} -> ${target}`));
@@ -90,8 +87,11 @@ describe('import direction', () => {
 });
 
 describe('the bundled lab command', () => {
-  const result = buildSync({ ...LAB_BUNDLE_OPTIONS, write: false, metafile: true, logLevel: 'silent', outfile: 'lab.js', absWorkingDir: REPOSITORY });
-  const inputs = bundleInputs(result.metafile);
+  let inputs: string[];
+  beforeAll(() => {
+    const result = buildSync({ ...LAB_BUNDLE_OPTIONS, write: false, metafile: true, logLevel: 'silent', outfile: 'lab.js', absWorkingDir: REPOSITORY });
+    inputs = bundleInputs(result.metafile);
+  });
 
   test('bin/lab.ts, bundled as npm run build does, has the lab command and the SDK in it and no CDK code: no aws-cdk-lib, constructs or cdk-nag, of lib/ only the contract and the price table', () => {
     expect(inputs).toContain('tools/lab/cli.ts');
