@@ -94,10 +94,14 @@ describe('the default app\'s documents', () => {
   // variables, so no double brace may appear in them at all (Docker's Go
   // templates included): whether SSM accepts undeclared references cannot be
   // tried without AWS.
-  const app = newApp();
-  const built = buildWorkshopApp(app, { nag: false, now: new Date('2026-05-04T08:00:00Z') });
-  const documents = [built.workshop, ...built.attendees].flatMap((stack) => Object.entries(Template.fromStack(stack).findResources('AWS::SSM::Document'))
-    .map(([id, resource]) => ({ id: `${stack.stackName}/${id}`, content: resource.Properties.Content })));
+  /** What the tests below read of a document's content. */
+  type DocumentContent = Parameters<typeof scriptOfDocument>[0] & Parameters<typeof doubleBraceProblems>[0];
+  let documents: Array<{ id: string; content: DocumentContent }>;
+  beforeAll(() => {
+    const built = buildWorkshopApp(newApp(), { nag: false, now: new Date('2026-05-04T08:00:00Z') });
+    documents = [built.workshop, ...built.attendees].flatMap((stack) => Object.entries(Template.fromStack(stack).findResources('AWS::SSM::Document'))
+      .map(([id, resource]) => ({ id: `${stack.stackName}/${id}`, content: resource.Properties.Content })));
+  });
 
   test('there are 21 step documents (7 steps: run, check, reset)', () => {
     expect(documents).toHaveLength(21);
