@@ -346,6 +346,9 @@ restart_docker() {
   for hook in "$CNLAB_STATE"/recable/*.sh; do
     [ -f "$hook" ] || continue
     say "putting back hand-made cables that died with the old namespaces ($hook)"
+    # Inside an `if` bash ignores set -e, so the hook stops at its first
+    # failure by itself: each line ends in `|| exit 1` (remember_cables), and
+    # the recable_ functions return 1 at their first failing command.
     # shellcheck source=/dev/null
     if ! (. "$hook"); then
       say "could not put back every cable of $hook: run that step's run.sh again"
@@ -373,12 +376,15 @@ containers_with_restart_policy() {
 
 # remember_cables STEP LINE...: lines of lab.sh calls that put back STEP's
 # hand-made cables after a restart of Docker (see restart_docker); forget_cables
-# STEP drops them (its reset does).
+# STEP drops them (its reset does). The first line that fails ends the others.
 remember_cables() {
   local step=$1
   shift
   mkdir -p "$CNLAB_STATE/recable"
-  printf '%s\n' "# written by step $step's run.sh, removed by its reset.sh" "$@" >"$CNLAB_STATE/recable/$step.sh"
+  {
+    printf '%s\n' "# written by step $step's run.sh, removed by its reset.sh"
+    printf '%s || exit 1\n' "$@"
+  } >"$CNLAB_STATE/recable/$step.sh"
 }
 forget_cables() {
   rm -f "$CNLAB_STATE/recable/$1.sh"
@@ -386,27 +392,30 @@ forget_cables() {
 
 # recable_veth C1 IF1 ADDRESS1 C2 IF2 ADDRESS2: a veth pair between two
 # running containers, IF1 with ADDRESS1 in C1 and IF2 with ADDRESS2 in C2
-# (step 3's cable by hand); nothing to do when C1 still has IF1.
+# (step 3's cable by hand); nothing to do when C1 still has IF1. Returns 1 at
+# its first failing command (restart_docker runs it inside an `if`, where
+# set -e does not stop it).
 recable_veth() {
   local pid1 pid2
-  pid1=$(container_pid "$1")
-  pid2=$(container_pid "$4")
+  pid1=$(container_pid "$1") || return 1
+  pid2=$(container_pid "$4") || return 1
   if nsenter --target "$pid1" --net ip link show "$2" >/dev/null 2>&1; then
     return 0
   fi
   ip link del "$2" 2>/dev/null || true
-  show ip link add "$2" type veth peer name "$5"
-  show ip link set "$2" netns "$pid1"
-  show ip link set "$5" netns "$pid2"
-  show nsenter --target "$pid1" --net ip addr add "$3" dev "$2"
-  show nsenter --target "$pid1" --net ip link set "$2" up
-  show nsenter --target "$pid2" --net ip addr add "$6" dev "$5"
-  show nsenter --target "$pid2" --net ip link set "$5" up
+  show ip link add "$2" type veth peer name "$5" || return 1
+  show ip link set "$2" netns "$pid1" || return 1
+  show ip link set "$5" netns "$pid2" || return 1
+  show nsenter --target "$pid1" --net ip addr add "$3" dev "$2" || return 1
+  show nsenter --target "$pid1" --net ip link set "$2" up || return 1
+  show nsenter --target "$pid2" --net ip addr add "$6" dev "$5" || return 1
+  show nsenter --target "$pid2" --net ip link set "$5" up || return 1
 }
 
 # recable_pipework BRIDGE IFACE CONTAINER ADDRESS/PREFIX: pipework_attach
 # again, unless the container still has IFACE. On an Open vSwitch bridge the
-# port records of cables that died with the old namespace go first.
+# port records of cables that died with the old namespace go first. Returns 1
+# at its first failing command, as recable_veth does.
 recable_pipework() {
   local bridge=$1 iface=$2 container=$3 port
   if nsenter --target "$(container_pid "$container")" --net ip link show "$iface" >/dev/null 2>&1; then
@@ -414,12 +423,12 @@ recable_pipework() {
   fi
   if ovs-vsctl br-exists "$bridge" 2>/dev/null; then
     for port in $(ovs-vsctl list-ports "$bridge"); do
-      ip link show "$port" >/dev/null 2>&1 || ovs-vsctl del-port "$bridge" "$port"
+      ip link show "$port" >/dev/null 2>&1 || ovs-vsctl del-port "$bridge" "$port" || return 1
     done
   fi
-  pipework_attach "$@"
+  pipework_attach "$@" || return 1
   if ovs-vsctl br-exists "$bridge" 2>/dev/null; then
-    userspace_datapath_fixup "$container" "$iface"
+    userspace_datapath_fixup "$container" "$iface" || return 1
   fi
   # The host may still know the address with the old cable's MAC address:
   # forget it, so that its next packet asks again (ARP).
@@ -431,6 +440,8 @@ recable_pipework() {
 # because its download failed (the host is "degraded: pipework") the same
 # plumbing is done by hand, saying why; on a rehearsal machine, where pipework
 # cannot be downloaded, the pipework command is reported as NOT REHEARSED.
+# Returns 1 at the first failing command (recable_pipework runs it where set -e
+# does not stop it).
 pipework_attach() {
   local bridge=$1 iface=$2 container=$3 address=$4 pid host_if guest_if why
   local -a args=("$bridge")
@@ -453,26 +464,28 @@ pipework_attach() {
     not_rehearsed "pipework ${args[*]}"
     say "(rehearsal stand-in: pipework is not on this machine, so here is the same plumbing by hand)"
   fi
-  pid=$(container_pid "$container")
+  pid=$(container_pid "$container") || return 1
   # pipework's own names: v<iface>pl<pid> on the host, v<iface>pg<pid> for the container.
   host_if="v${iface}pl${pid}"
   guest_if="v${iface}pg${pid}"
   if ! ip link show "$bridge" >/dev/null 2>&1; then
     case "$bridge" in
-      ovs*) show ovs-vsctl add-br "$bridge" ;;
-      *) show ip link add dev "$bridge" type bridge; show ip link set "$bridge" up ;;
+      ovs*) show ovs-vsctl add-br "$bridge" || return 1 ;;
+      *)
+        show ip link add dev "$bridge" type bridge || return 1
+        show ip link set "$bridge" up || return 1 ;;
     esac
   fi
-  show ip link add name "$host_if" type veth peer name "$guest_if"
+  show ip link add name "$host_if" type veth peer name "$guest_if" || return 1
   case "$bridge" in
-    ovs*) show ovs-vsctl add-port "$bridge" "$host_if" ;;
-    *) show ip link set "$host_if" master "$bridge" ;;
+    ovs*) show ovs-vsctl add-port "$bridge" "$host_if" || return 1 ;;
+    *) show ip link set "$host_if" master "$bridge" || return 1 ;;
   esac
-  show ip link set "$host_if" up
-  show ip link set "$guest_if" netns "$pid"
-  show nsenter --target "$pid" --net ip link set "$guest_if" name "$iface"
-  show nsenter --target "$pid" --net ip addr add "$address" dev "$iface"
-  show nsenter --target "$pid" --net ip link set "$iface" up
+  show ip link set "$host_if" up || return 1
+  show ip link set "$guest_if" netns "$pid" || return 1
+  show nsenter --target "$pid" --net ip link set "$guest_if" name "$iface" || return 1
+  show nsenter --target "$pid" --net ip addr add "$address" dev "$iface" || return 1
+  show nsenter --target "$pid" --net ip link set "$iface" up || return 1
   # As pipework does: an unsolicited ARP reply tells the neighbours (the host
   # among them) the new cable's MAC address for this IP address.
   show nsenter --target "$pid" --net arping -c 1 -A -I "$iface" "${address%/*}" || true
@@ -577,7 +590,7 @@ CONF
 userspace_datapath_fixup() {
   local container=$1 iface=$2 pid
   if [ "$CNLAB_OVS_DATAPATH" = netdev ]; then
-    pid=$(container_pid "$container")
+    pid=$(container_pid "$container") || return 1
     nsenter --target "$pid" --net ethtool -K "$iface" tx off >/dev/null
   fi
 }
