@@ -427,9 +427,6 @@ recable_pipework() {
     done
   fi
   pipework_attach "$@" || return 1
-  if ovs-vsctl br-exists "$bridge" 2>/dev/null; then
-    userspace_datapath_fixup "$container" "$iface" || return 1
-  fi
   # The host may still know the address with the old cable's MAC address:
   # forget it, so that its next packet asks again (ARP).
   ip neigh flush to "${4%/*}" 2>/dev/null || true
@@ -440,28 +437,41 @@ recable_pipework() {
 # because its download failed (the host is "degraded: pipework") the same
 # plumbing is done by hand, saying why; on a rehearsal machine, where pipework
 # cannot be downloaded, the pipework command is reported as NOT REHEARSED.
+# On an Open vSwitch bridge the cable then gets userspace_datapath_fixup
+# (which does nothing with the kernel datapath).
 # Returns 1 at the first failing command (recable_pipework runs it where set -e
 # does not stop it).
 pipework_attach() {
-  local bridge=$1 iface=$2 container=$3 address=$4 pid host_if guest_if why
+  local bridge=$1 iface=$2 container=$3 address=$4
   local -a args=("$bridge")
   [ "$iface" = eth1 ] || args+=(-i "$iface")
   args+=("$container" "$address")
   if [ -x "$CNLAB_PIPEWORK" ]; then
     show "$CNLAB_PIPEWORK" "${args[@]}" \
       || fail "pipework ${args[*]} failed (output above): look at 'docker inspect $container' and 'ip link show $bridge'."
-    return 0
+  else
+    pipework_by_hand "$bridge" "$iface" "$container" "$address" "pipework ${args[*]}" || return 1
   fi
+  if ovs-vsctl br-exists "$bridge" 2>/dev/null; then
+    userspace_datapath_fixup "$container" "$iface" || return 1
+  fi
+}
+
+# pipework_by_hand BRIDGE IFACE CONTAINER ADDRESS/PREFIX COMMAND: what the
+# pipework COMMAND does, by hand, where pipework is missing (see
+# pipework_attach). Returns 1 at the first failing command.
+pipework_by_hand() {
+  local bridge=$1 iface=$2 container=$3 address=$4 command=$5 pid host_if guest_if why
   why=$(degraded_reason pipework) || why=''
   if [ -z "$why" ] && [ "${CNLAB_REHEARSAL:-}" != 1 ]; then
     fail "pipework is not installed at $CNLAB_PIPEWORK: run the host's pipework component again (sudo bash $CNLAB_HOME/components/pipework.sh) or set CNLAB_PIPEWORK to where it is."
   fi
   if [ -n "$why" ]; then
     say "pipework is unavailable on this host: $why."
-    say "So here is what 'pipework ${args[*]}' does, by hand. (Your organiser can install it later: sudo bash $CNLAB_HOME/components/pipework.sh)"
+    say "So here is what '$command' does, by hand. (Your organiser can install it later: sudo bash $CNLAB_HOME/components/pipework.sh)"
   fi
   if [ "${CNLAB_REHEARSAL:-}" = 1 ]; then
-    not_rehearsed "pipework ${args[*]}"
+    not_rehearsed "$command"
     say "(rehearsal stand-in: pipework is not on this machine, so here is the same plumbing by hand)"
   fi
   pid=$(container_pid "$container") || return 1

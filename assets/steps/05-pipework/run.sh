@@ -94,8 +94,6 @@ pipework_attach "$OVS_BRIDGE" eth2 s5-app02 192.168.3.3/24
 if [ "$CNLAB_OVS_DATAPATH" = netdev ]; then
   say "userspace datapath: let the containers fill in their own TCP checksums on eth2 (see lab.sh)"
 fi
-userspace_datapath_fixup s5-app01 eth2
-userspace_datapath_fixup s5-app02 eth2
 show ovs-vsctl show
 say "the host joins $OVS_BRIDGE through the bridge's own internal port, at 192.168.3.254"
 show ip addr add 192.168.3.254/24 dev "$OVS_BRIDGE"

@@ -120,6 +120,19 @@ describe('step 5 on a host without pipework (pipework_attach in lab.sh)', () => 
     expect(calls().filter((call) => call.startsWith('ip link add'))).toEqual([]);
     fs.rmSync(dir, { recursive: true, force: true });
   });
+
+  test('on an Open vSwitch bridge with the userspace datapath the container computes its own checksums; elsewhere nothing more', () => {
+    const ethtool = (calls: string[]): string[] => calls.filter((call) => call.includes('ethtool'));
+    for (const datapath of ['netdev', 'system']) {
+      const { env, dir, calls } = sandbox({ ...standIns, 'ovs-vsctl': '[ "$1 $2" = "br-exists ovsbr1" ]' });
+      fs.writeFileSync(env.CNLAB_PIPEWORK, '#!/bin/sh\nexit 0\n', { mode: 0o755 });
+      const { code } = bash(`. "${LAB_SH}"; pipework_attach br1 eth1 s5-app01 192.168.2.2/24; pipework_attach ovsbr1 eth2 s5-app01 192.168.3.2/24`,
+        { ...env, CNLAB_OVS_DATAPATH: datapath });
+      expect(code).toBe(0);
+      expect(ethtool(calls())).toEqual(datapath === 'netdev' ? ['nsenter --target 4242 --net ethtool -K eth2 tx off'] : []);
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
 
 describe('restart_docker puts hand-made cables back (lab.sh): a hook stops at its first failing command', () => {
