@@ -506,12 +506,17 @@ has_systemd() {
   [ -d /run/systemd/system ]
 }
 
+# pkg_installed PACKAGE: true when the package PACKAGE is installed.
+pkg_installed() {
+  dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep 'ok installed' >/dev/null
+}
+
 # apt_install PACKAGE...: install the packages that are missing (apt-get
 # update first, at most once an hour; waits for a busy dpkg lock).
 apt_install() {
   local pkg missing=() stamp=${CNLAB_APT_STAMP:-/var/lib/container-networks/apt-updated}
   for pkg in "$@"; do
-    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep 'ok installed' >/dev/null || missing+=("$pkg")
+    pkg_installed "$pkg" || missing+=("$pkg")
   done
   if [ "${#missing[@]}" -eq 0 ]; then
     say "already installed: $*"
@@ -555,6 +560,11 @@ degraded_reason() {
   awk -v name="$1: " 'index($0, name) == 1 { print substr($0, length(name) + 1); found = 1 } END { exit !found }' "$CNLAB_DEGRADED_FILE"
 }
 
+# Docker, its runtime and Compose: the packages the docker-engine component
+# holds (those of them that are installed) and its check finds held.
+# shellcheck disable=SC2034 # used by components/docker-engine.sh and its check
+CNLAB_DOCKER_PACKAGES=(docker.io docker-cli containerd runc docker-compose docker-compose-v2)
+
 # hold_packages NAME PACKAGE...: keep the installed ones of these packages as
 # they are while the lab runs, so that nothing upgrades or restarts Docker or
 # Open vSwitch behind an attendee's back: apt-mark hold (apt upgrade and
@@ -567,7 +577,7 @@ hold_packages() {
   local -a held=()
   shift
   for pkg in "$@"; do
-    if dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep 'ok installed' >/dev/null; then
+    if pkg_installed "$pkg"; then
       held+=("$pkg")
     fi
   done
