@@ -221,6 +221,14 @@ note_modules() {
   done >"$note"
 }
 
+# noted_module_state STEP MODULE: MODULE's state as note_modules wrote it down
+# before STEP's run (loaded, absent, builtin or none); nothing without a note.
+noted_module_state() {
+  local note=$CNLAB_STATE/modules-before-$1
+  [ -r "$note" ] || return 0
+  awk -v m="$2" '$1 == m { print $2; exit }' "$note"
+}
+
 # restore_modules STEP: unload, in the order noted, the modules that were
 # absent before STEP's run and are loaded now; say what stays and why.
 restore_modules() {
