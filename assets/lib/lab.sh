@@ -337,10 +337,11 @@ restart_docker() {
   fi
   if [ "${#coming_back[@]}" -gt 0 ]; then
     say "containers with a restart policy that Docker starts again: ${coming_back[*]}"
-    retry 3 all_running "${coming_back[@]}" || true
-    for name in "${coming_back[@]}"; do
-      container_running "$name" || missing+=("$name")
-    done
+    if ! retry 3 all_running "${coming_back[@]}"; then
+      for name in "${coming_back[@]}"; do
+        container_running "$name" || missing+=("$name")
+      done
+    fi
     if [ "${#missing[@]}" -gt 0 ]; then
       # Docker starts them all at once and does not try again: a container
       # that shares another's namespace (--network container:NAME) fails when

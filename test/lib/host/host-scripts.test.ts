@@ -181,6 +181,19 @@ describe('restart_docker puts hand-made cables back (lab.sh): a hook stops at it
   });
 });
 
+describe('restart_docker waits for the containers Docker starts again (lab.sh)', () => {
+  test('once they all run, none of them is inspected again', () => {
+    const inspect = '[{"Name":"/s3-left","HostConfig":{"RestartPolicy":{"Name":"unless-stopped"}},"State":{"Pid":4242,"Running":true}}]';
+    const { env, dir, calls } = sandbox({ docker: `case "$1" in ps) echo 0123abcd ;; inspect) echo '${inspect}' ;; esac; exit 0`, systemctl: 'exit 0' });
+    const { code, stdout } = bash(`set -euo pipefail; . "${LAB_SH}"; CNLAB_STATE="${dir}/state"; restart_docker`, { ...env, CNLAB_DOCKER_RESTART: 'true' });
+    expect(code).toBe(0);
+    expect(stdout).toContain('--> containers with a restart policy that Docker starts again: s3-left');
+    expect(stdout).not.toContain('not running yet');
+    expect(calls().filter((call) => call === 'docker inspect s3-left')).toHaveLength(1);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+});
+
 describe('a pipework download that still fails: the host is degraded, not failed', () => {
   const component = path.join(REPOSITORY, 'assets', 'components', 'pipework.sh');
   const check = path.join(REPOSITORY, 'assets', 'components', 'pipework.check.sh');
