@@ -257,6 +257,18 @@ restore_modules() {
   rm -f "$note"
 }
 
+# running_container_pids NAME...: the host's process ids of those of these
+# containers that run, one a line: read them before removing the containers,
+# for remove_netns_links.
+running_container_pids() {
+  local name
+  for name in "$@"; do
+    if container_running "$name"; then
+      container_pid "$name" || return 1
+    fi
+  done
+}
+
 # remove_netns_links [PID...]: remove the /var/run/netns/<pid> links that
 # pipework makes (so that `ip netns exec <pid>` reaches a container) for these
 # process ids, and any such link whose process is gone. Only symbolic links

@@ -8,16 +8,14 @@ HELLO=$(lab_image hello)
 OVS_BRIDGE=ovsbr1
 
 # Start clean: remove what an earlier run of this step left behind.
-old_pids=()
-for app in s5-app01 s5-app02; do
-  if container_running "$app"; then old_pids+=("$(container_pid "$app")"); fi
-done
+old_pids=$(running_container_pids s5-app01 s5-app02)
 remove_containers s5-app01 s5-app02
 forget_cables 05
 if ovs-vsctl br-exists "$OVS_BRIDGE" 2>/dev/null; then ovs-vsctl del-br "$OVS_BRIDGE"; fi
 if ip link show br1 >/dev/null 2>&1; then ip link del br1; fi
 while iptables -D DOCKER-USER -i br1 -o br1 -j ACCEPT 2>/dev/null; do :; done
-remove_netns_links "${old_pids[@]}"
+# shellcheck disable=SC2086 # one process id per word
+remove_netns_links $old_pids
 
 # The 2015 demo's subnet is used again by step 7 (Docker network s7-lab on br-s7).
 if [ -n "$(ip -o -4 addr show to 192.168.2.0/24)" ]; then
