@@ -21,8 +21,8 @@ iptables -t nat -S DOCKER >/dev/null 2>&1 ||
 [ "$(cat /proc/sys/net/ipv4/ip_forward)" = 1 ] ||
   fail "IP forwarding is off; Docker turns it on at start: restart dockerd"
 holds=$(apt-mark showhold)
-for pkg in docker.io containerd runc; do
-  if dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep 'ok installed' >/dev/null; then
+for pkg in "${CNLAB_DOCKER_PACKAGES[@]}"; do
+  if pkg_installed "$pkg"; then
     grep -qx "$pkg" <<<"$holds" ||
       fail "$pkg is not held: unattended-upgrades could upgrade and restart it during the workshop; run ${CNLAB_HOME}/components/docker-engine.sh again"
   fi

@@ -59,5 +59,5 @@ install_docker_cli
 install_compose_v2
 start_docker
 # Docker, its runtime and Compose stay as installed while the lab runs.
-hold_packages docker docker.io docker-cli containerd runc docker-compose docker-compose-v2
+hold_packages docker "${CNLAB_DOCKER_PACKAGES[@]}"
 say "Docker $(docker_server_version), $(docker compose version)"

@@ -46,8 +46,7 @@ phase() {
   rm -f "$output"
   if [ "$rc" -ne 0 ]; then
     log "$name: FAILED (exit $rc after $((SECONDS - start)) s)"
-    printf '%s
-' "$name" >"$FAILED_STEP_FILE"
+    printf '%s\n' "$name" >"$FAILED_STEP_FILE"
     exit 1
   fi
   if [ "$not_rehearsed" -gt 0 ]; then

@@ -221,6 +221,14 @@ note_modules() {
   done >"$note"
 }
 
+# noted_module_state STEP MODULE: MODULE's state as note_modules wrote it down
+# before STEP's run (loaded, absent, builtin or none); nothing without a note.
+noted_module_state() {
+  local note=$CNLAB_STATE/modules-before-$1
+  [ -r "$note" ] || return 0
+  awk -v m="$2" '$1 == m { print $2; exit }' "$note"
+}
+
 # restore_modules STEP: unload, in the order noted, the modules that were
 # absent before STEP's run and are loaded now; say what stays and why.
 restore_modules() {
@@ -247,6 +255,18 @@ restore_modules() {
   [ "${#builtin[@]}" -eq 0 ] || say "kernel modules: ${builtin[*]} are built into this kernel and cannot be unloaded"
   [ "${#stuck[@]}" -eq 0 ] || say "kernel modules: ${stuck[*]} were loaded during step $step but are in use and stay loaded ('lsmod' shows what uses them)"
   rm -f "$note"
+}
+
+# running_container_pids NAME...: the host's process ids of those of these
+# containers that run, one a line: read them before removing the containers,
+# for remove_netns_links.
+running_container_pids() {
+  local name
+  for name in "$@"; do
+    if container_running "$name"; then
+      container_pid "$name" || return 1
+    fi
+  done
 }
 
 # remove_netns_links [PID...]: remove the /var/run/netns/<pid> links that
@@ -329,10 +349,11 @@ restart_docker() {
   fi
   if [ "${#coming_back[@]}" -gt 0 ]; then
     say "containers with a restart policy that Docker starts again: ${coming_back[*]}"
-    retry 3 all_running "${coming_back[@]}" || true
-    for name in "${coming_back[@]}"; do
-      container_running "$name" || missing+=("$name")
-    done
+    if ! retry 3 all_running "${coming_back[@]}"; then
+      for name in "${coming_back[@]}"; do
+        container_running "$name" || missing+=("$name")
+      done
+    fi
     if [ "${#missing[@]}" -gt 0 ]; then
       # Docker starts them all at once and does not try again: a container
       # that shares another's namespace (--network container:NAME) fails when
@@ -346,6 +367,9 @@ restart_docker() {
   for hook in "$CNLAB_STATE"/recable/*.sh; do
     [ -f "$hook" ] || continue
     say "putting back hand-made cables that died with the old namespaces ($hook)"
+    # Inside an `if` bash ignores set -e, so the hook stops at its first
+    # failure by itself: each line ends in `|| exit 1` (remember_cables), and
+    # the recable_ functions return 1 at their first failing command.
     # shellcheck source=/dev/null
     if ! (. "$hook"); then
       say "could not put back every cable of $hook: run that step's run.sh again"
@@ -373,12 +397,15 @@ containers_with_restart_policy() {
 
 # remember_cables STEP LINE...: lines of lab.sh calls that put back STEP's
 # hand-made cables after a restart of Docker (see restart_docker); forget_cables
-# STEP drops them (its reset does).
+# STEP drops them (its reset does). The first line that fails ends the others.
 remember_cables() {
   local step=$1
   shift
   mkdir -p "$CNLAB_STATE/recable"
-  printf '%s\n' "# written by step $step's run.sh, removed by its reset.sh" "$@" >"$CNLAB_STATE/recable/$step.sh"
+  {
+    printf '%s\n' "# written by step $step's run.sh, removed by its reset.sh"
+    printf '%s || exit 1\n' "$@"
+  } >"$CNLAB_STATE/recable/$step.sh"
 }
 forget_cables() {
   rm -f "$CNLAB_STATE/recable/$1.sh"
@@ -386,27 +413,30 @@ forget_cables() {
 
 # recable_veth C1 IF1 ADDRESS1 C2 IF2 ADDRESS2: a veth pair between two
 # running containers, IF1 with ADDRESS1 in C1 and IF2 with ADDRESS2 in C2
-# (step 3's cable by hand); nothing to do when C1 still has IF1.
+# (step 3's cable by hand); nothing to do when C1 still has IF1. Returns 1 at
+# its first failing command (restart_docker runs it inside an `if`, where
+# set -e does not stop it).
 recable_veth() {
   local pid1 pid2
-  pid1=$(container_pid "$1")
-  pid2=$(container_pid "$4")
+  pid1=$(container_pid "$1") || return 1
+  pid2=$(container_pid "$4") || return 1
   if nsenter --target "$pid1" --net ip link show "$2" >/dev/null 2>&1; then
     return 0
   fi
   ip link del "$2" 2>/dev/null || true
-  show ip link add "$2" type veth peer name "$5"
-  show ip link set "$2" netns "$pid1"
-  show ip link set "$5" netns "$pid2"
-  show nsenter --target "$pid1" --net ip addr add "$3" dev "$2"
-  show nsenter --target "$pid1" --net ip link set "$2" up
-  show nsenter --target "$pid2" --net ip addr add "$6" dev "$5"
-  show nsenter --target "$pid2" --net ip link set "$5" up
+  show ip link add "$2" type veth peer name "$5" || return 1
+  show ip link set "$2" netns "$pid1" || return 1
+  show ip link set "$5" netns "$pid2" || return 1
+  show nsenter --target "$pid1" --net ip addr add "$3" dev "$2" || return 1
+  show nsenter --target "$pid1" --net ip link set "$2" up || return 1
+  show nsenter --target "$pid2" --net ip addr add "$6" dev "$5" || return 1
+  show nsenter --target "$pid2" --net ip link set "$5" up || return 1
 }
 
 # recable_pipework BRIDGE IFACE CONTAINER ADDRESS/PREFIX: pipework_attach
 # again, unless the container still has IFACE. On an Open vSwitch bridge the
-# port records of cables that died with the old namespace go first.
+# port records of cables that died with the old namespace go first. Returns 1
+# at its first failing command, as recable_veth does.
 recable_pipework() {
   local bridge=$1 iface=$2 container=$3 port
   if nsenter --target "$(container_pid "$container")" --net ip link show "$iface" >/dev/null 2>&1; then
@@ -414,13 +444,10 @@ recable_pipework() {
   fi
   if ovs-vsctl br-exists "$bridge" 2>/dev/null; then
     for port in $(ovs-vsctl list-ports "$bridge"); do
-      ip link show "$port" >/dev/null 2>&1 || ovs-vsctl del-port "$bridge" "$port"
+      ip link show "$port" >/dev/null 2>&1 || ovs-vsctl del-port "$bridge" "$port" || return 1
     done
   fi
-  pipework_attach "$@"
-  if ovs-vsctl br-exists "$bridge" 2>/dev/null; then
-    userspace_datapath_fixup "$container" "$iface"
-  fi
+  pipework_attach "$@" || return 1
   # The host may still know the address with the old cable's MAC address:
   # forget it, so that its next packet asks again (ARP).
   ip neigh flush to "${4%/*}" 2>/dev/null || true
@@ -431,48 +458,65 @@ recable_pipework() {
 # because its download failed (the host is "degraded: pipework") the same
 # plumbing is done by hand, saying why; on a rehearsal machine, where pipework
 # cannot be downloaded, the pipework command is reported as NOT REHEARSED.
+# On an Open vSwitch bridge the cable then gets userspace_datapath_fixup
+# (which does nothing with the kernel datapath).
+# Returns 1 at the first failing command (recable_pipework runs it where set -e
+# does not stop it).
 pipework_attach() {
-  local bridge=$1 iface=$2 container=$3 address=$4 pid host_if guest_if why
+  local bridge=$1 iface=$2 container=$3 address=$4
   local -a args=("$bridge")
   [ "$iface" = eth1 ] || args+=(-i "$iface")
   args+=("$container" "$address")
   if [ -x "$CNLAB_PIPEWORK" ]; then
     show "$CNLAB_PIPEWORK" "${args[@]}" \
       || fail "pipework ${args[*]} failed (output above): look at 'docker inspect $container' and 'ip link show $bridge'."
-    return 0
+  else
+    pipework_by_hand "$bridge" "$iface" "$container" "$address" "pipework ${args[*]}" || return 1
   fi
+  if ovs-vsctl br-exists "$bridge" 2>/dev/null; then
+    userspace_datapath_fixup "$container" "$iface" || return 1
+  fi
+}
+
+# pipework_by_hand BRIDGE IFACE CONTAINER ADDRESS/PREFIX COMMAND: what the
+# pipework COMMAND does, by hand, where pipework is missing (see
+# pipework_attach). Returns 1 at the first failing command.
+pipework_by_hand() {
+  local bridge=$1 iface=$2 container=$3 address=$4 command=$5 pid host_if guest_if why
   why=$(degraded_reason pipework) || why=''
   if [ -z "$why" ] && [ "${CNLAB_REHEARSAL:-}" != 1 ]; then
     fail "pipework is not installed at $CNLAB_PIPEWORK: run the host's pipework component again (sudo bash $CNLAB_HOME/components/pipework.sh) or set CNLAB_PIPEWORK to where it is."
   fi
   if [ -n "$why" ]; then
     say "pipework is unavailable on this host: $why."
-    say "So here is what 'pipework ${args[*]}' does, by hand. (Your organiser can install it later: sudo bash $CNLAB_HOME/components/pipework.sh)"
+    say "So here is what '$command' does, by hand. (Your organiser can install it later: sudo bash $CNLAB_HOME/components/pipework.sh)"
   fi
   if [ "${CNLAB_REHEARSAL:-}" = 1 ]; then
-    not_rehearsed "pipework ${args[*]}"
+    not_rehearsed "$command"
     say "(rehearsal stand-in: pipework is not on this machine, so here is the same plumbing by hand)"
   fi
-  pid=$(container_pid "$container")
+  pid=$(container_pid "$container") || return 1
   # pipework's own names: v<iface>pl<pid> on the host, v<iface>pg<pid> for the container.
   host_if="v${iface}pl${pid}"
   guest_if="v${iface}pg${pid}"
   if ! ip link show "$bridge" >/dev/null 2>&1; then
     case "$bridge" in
-      ovs*) show ovs-vsctl add-br "$bridge" ;;
-      *) show ip link add dev "$bridge" type bridge; show ip link set "$bridge" up ;;
+      ovs*) show ovs-vsctl add-br "$bridge" || return 1 ;;
+      *)
+        show ip link add dev "$bridge" type bridge || return 1
+        show ip link set "$bridge" up || return 1 ;;
     esac
   fi
-  show ip link add name "$host_if" type veth peer name "$guest_if"
+  show ip link add name "$host_if" type veth peer name "$guest_if" || return 1
   case "$bridge" in
-    ovs*) show ovs-vsctl add-port "$bridge" "$host_if" ;;
-    *) show ip link set "$host_if" master "$bridge" ;;
+    ovs*) show ovs-vsctl add-port "$bridge" "$host_if" || return 1 ;;
+    *) show ip link set "$host_if" master "$bridge" || return 1 ;;
   esac
-  show ip link set "$host_if" up
-  show ip link set "$guest_if" netns "$pid"
-  show nsenter --target "$pid" --net ip link set "$guest_if" name "$iface"
-  show nsenter --target "$pid" --net ip addr add "$address" dev "$iface"
-  show nsenter --target "$pid" --net ip link set "$iface" up
+  show ip link set "$host_if" up || return 1
+  show ip link set "$guest_if" netns "$pid" || return 1
+  show nsenter --target "$pid" --net ip link set "$guest_if" name "$iface" || return 1
+  show nsenter --target "$pid" --net ip addr add "$address" dev "$iface" || return 1
+  show nsenter --target "$pid" --net ip link set "$iface" up || return 1
   # As pipework does: an unsolicited ARP reply tells the neighbours (the host
   # among them) the new cable's MAC address for this IP address.
   show nsenter --target "$pid" --net arping -c 1 -A -I "$iface" "${address%/*}" || true
@@ -483,12 +527,17 @@ has_systemd() {
   [ -d /run/systemd/system ]
 }
 
+# pkg_installed PACKAGE: true when the package PACKAGE is installed.
+pkg_installed() {
+  dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep 'ok installed' >/dev/null
+}
+
 # apt_install PACKAGE...: install the packages that are missing (apt-get
 # update first, at most once an hour; waits for a busy dpkg lock).
 apt_install() {
   local pkg missing=() stamp=${CNLAB_APT_STAMP:-/var/lib/container-networks/apt-updated}
   for pkg in "$@"; do
-    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep 'ok installed' >/dev/null || missing+=("$pkg")
+    pkg_installed "$pkg" || missing+=("$pkg")
   done
   if [ "${#missing[@]}" -eq 0 ]; then
     say "already installed: $*"
@@ -532,6 +581,11 @@ degraded_reason() {
   awk -v name="$1: " 'index($0, name) == 1 { print substr($0, length(name) + 1); found = 1 } END { exit !found }' "$CNLAB_DEGRADED_FILE"
 }
 
+# Docker, its runtime and Compose: the packages the docker-engine component
+# holds (those of them that are installed) and its check finds held.
+# shellcheck disable=SC2034 # used by components/docker-engine.sh and its check
+CNLAB_DOCKER_PACKAGES=(docker.io docker-cli containerd runc docker-compose docker-compose-v2)
+
 # hold_packages NAME PACKAGE...: keep the installed ones of these packages as
 # they are while the lab runs, so that nothing upgrades or restarts Docker or
 # Open vSwitch behind an attendee's back: apt-mark hold (apt upgrade and
@@ -544,7 +598,7 @@ hold_packages() {
   local -a held=()
   shift
   for pkg in "$@"; do
-    if dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep 'ok installed' >/dev/null; then
+    if pkg_installed "$pkg"; then
       held+=("$pkg")
     fi
   done
@@ -577,7 +631,7 @@ CONF
 userspace_datapath_fixup() {
   local container=$1 iface=$2 pid
   if [ "$CNLAB_OVS_DATAPATH" = netdev ]; then
-    pid=$(container_pid "$container")
+    pid=$(container_pid "$container") || return 1
     nsenter --target "$pid" --net ethtool -K "$iface" tx off >/dev/null
   fi
 }

@@ -8,17 +8,8 @@ section "Step 3 reset"
 # Everything step 3 creates, Compose's containers and network included,
 # carries the label container-networks-lab.step=03.
 say "removing the containers labelled $CNLAB_LABEL=03 (the hand-made veth goes with their namespaces)"
-old=$(docker ps -aq --filter "label=$CNLAB_LABEL=03")
-if [ -n "$old" ]; then
-  # shellcheck disable=SC2086 # one id per word
-  docker rm -f $old >/dev/null
-fi
 say "removing the networks labelled $CNLAB_LABEL=03 (s3-net, s3_default)"
-old=$(docker network ls -q --filter "label=$CNLAB_LABEL=03")
-if [ -n "$old" ]; then
-  # shellcheck disable=SC2086 # one id per word
-  docker network rm $old >/dev/null
-fi
+remove_labelled 03
 # A run stopped half-way may have left the veth pair in the host's namespace.
 ip link del s3veth-left 2>/dev/null || true
 say "forgetting how to put the hand-made cable back after a Docker restart"

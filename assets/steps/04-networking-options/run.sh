@@ -79,7 +79,7 @@ say "that rule works only because bridged frames pass through iptables: br_netfi
 say "(two ports of one bridge talk at layer 2; without br_netfilter, iptables never sees those frames and icc=false does nothing)"
 case "$(module_state br_netfilter)" in
   loaded)
-    if grep -qx 'br_netfilter absent' "$CNLAB_STATE/modules-before-04" 2>/dev/null; then
+    if [ "$(noted_module_state 04 br_netfilter)" = absent ]; then
       say "br_netfilter was not loaded before this step: Docker (27.3 and later) loaded it just now, for this network (reset.sh unloads it again)"
     else
       say "br_netfilter was loaded before this step (Docker up to 27.2 loads it whenever it starts)"

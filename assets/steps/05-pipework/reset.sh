@@ -5,10 +5,7 @@ set -euo pipefail
 . "${CNLAB_HOME:-/opt/container-networks}/lib/lab.sh"
 
 section "Step 5 reset"
-pids=()
-for app in s5-app01 s5-app02; do
-  if container_running "$app"; then pids+=("$(container_pid "$app")"); fi
-done
+pids=$(running_container_pids s5-app01 s5-app02)
 say "removing s5-app01 and s5-app02 (the container ends of their cables go with their namespaces, and so do the host ends)"
 remove_containers s5-app01 s5-app02
 say "forgetting how to put their cables back after a Docker restart"
@@ -27,5 +24,6 @@ while iptables -C DOCKER-USER -i br1 -o br1 -j ACCEPT 2>/dev/null; do
 done
 # pipework links /var/run/netns/<pid> to the container's namespace while it
 # works and removes the link at the end; a pipework stopped half-way leaves it.
-remove_netns_links "${pids[@]}"
+# shellcheck disable=SC2086 # one process id per word
+remove_netns_links $pids
 say "done"

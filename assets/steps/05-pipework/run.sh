@@ -8,16 +8,14 @@ HELLO=$(lab_image hello)
 OVS_BRIDGE=ovsbr1
 
 # Start clean: remove what an earlier run of this step left behind.
-old_pids=()
-for app in s5-app01 s5-app02; do
-  if container_running "$app"; then old_pids+=("$(container_pid "$app")"); fi
-done
+old_pids=$(running_container_pids s5-app01 s5-app02)
 remove_containers s5-app01 s5-app02
 forget_cables 05
 if ovs-vsctl br-exists "$OVS_BRIDGE" 2>/dev/null; then ovs-vsctl del-br "$OVS_BRIDGE"; fi
 if ip link show br1 >/dev/null 2>&1; then ip link del br1; fi
 while iptables -D DOCKER-USER -i br1 -o br1 -j ACCEPT 2>/dev/null; do :; done
-remove_netns_links "${old_pids[@]}"
+# shellcheck disable=SC2086 # one process id per word
+remove_netns_links $old_pids
 
 # The 2015 demo's subnet is used again by step 7 (Docker network s7-lab on br-s7).
 if [ -n "$(ip -o -4 addr show to 192.168.2.0/24)" ]; then
@@ -94,8 +92,6 @@ pipework_attach "$OVS_BRIDGE" eth2 s5-app02 192.168.3.3/24
 if [ "$CNLAB_OVS_DATAPATH" = netdev ]; then
   say "userspace datapath: let the containers fill in their own TCP checksums on eth2 (see lab.sh)"
 fi
-userspace_datapath_fixup s5-app01 eth2
-userspace_datapath_fixup s5-app02 eth2
 show ovs-vsctl show
 say "the host joins $OVS_BRIDGE through the bridge's own internal port, at 192.168.3.254"
 show ip addr add 192.168.3.254/24 dev "$OVS_BRIDGE"

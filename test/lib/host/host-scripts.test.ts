@@ -120,6 +120,78 @@ describe('step 5 on a host without pipework (pipework_attach in lab.sh)', () => 
     expect(calls().filter((call) => call.startsWith('ip link add'))).toEqual([]);
     fs.rmSync(dir, { recursive: true, force: true });
   });
+
+  test('on an Open vSwitch bridge with the userspace datapath the container computes its own checksums; elsewhere nothing more', () => {
+    const ethtool = (calls: string[]): string[] => calls.filter((call) => call.includes('ethtool'));
+    for (const datapath of ['netdev', 'system']) {
+      const { env, dir, calls } = sandbox({ ...standIns, 'ovs-vsctl': '[ "$1 $2" = "br-exists ovsbr1" ]' });
+      fs.writeFileSync(env.CNLAB_PIPEWORK, '#!/bin/sh\nexit 0\n', { mode: 0o755 });
+      const { code } = bash(`. "${LAB_SH}"; pipework_attach br1 eth1 s5-app01 192.168.2.2/24; pipework_attach ovsbr1 eth2 s5-app01 192.168.3.2/24`,
+        { ...env, CNLAB_OVS_DATAPATH: datapath });
+      expect(code).toBe(0);
+      expect(ethtool(calls())).toEqual(datapath === 'netdev' ? ['nsenter --target 4242 --net ethtool -K eth2 tx off'] : []);
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('restart_docker puts hand-made cables back (lab.sh): a hook stops at its first failing command', () => {
+  // restart_docker runs each hook inside an `if`, where bash ignores set -e: the hook must stop by itself.
+  const standIns = {
+    docker: 'case "$1" in inspect) echo \'[{"State":{"Pid":4242,"Running":true}}]\' ;; esac; exit 0',
+    nsenter: 'case " $* " in *" ip link show "*) exit 1 ;; esac; exit 0', // the cable died with the old namespace
+    ip: 'case "$*" in "link set s3veth-left netns"* | "link add name veth1pl"*) exit 1 ;; esac; exit 0',
+    'ovs-vsctl': 'exit 1', arping: 'exit 0', systemctl: 'exit 0',
+  };
+  const restart = (dir: string, ...lines: string[]): string => [
+    'set -euo pipefail', `. "${LAB_SH}"`, `CNLAB_STATE="${dir}/state"`,
+    `remember_cables 03 ${lines.map((line) => `'${line}'`).join(' ')}`, 'restart_docker',
+  ].join('\n');
+
+  test('recable_veth: a failing ip in the middle stops the cable and the lines after it, and restart_docker says so', () => {
+    const { env, dir, calls } = sandbox(standIns);
+    const { code, stdout } = bash(restart(dir, 'recable_veth s3-left s3veth-left 192.168.3.1/24 s3-right s3veth-right 192.168.3.2/24',
+      'recable_veth s3-a s3veth-a 192.168.9.1/24 s3-b s3veth-b 192.168.9.2/24'), { ...env, CNLAB_DOCKER_RESTART: 'true' });
+    expect(code).toBe(0);
+    expect(calls()).toContain('ip link set s3veth-left netns 4242');
+    expect(calls()).not.toContain('ip link set s3veth-right netns 4242');
+    expect(calls().filter((call) => call.includes('s3veth-a'))).toEqual([]);
+    expect(stdout).toMatch(/--> could not put back every cable of .*\/recable\/03\.sh: run that step's run\.sh again/);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('recable_pipework by hand (pipework unavailable): a failing ip stops it too', () => {
+    const { env, dir, calls } = sandbox(standIns);
+    fs.writeFileSync(env.CNLAB_DEGRADED_FILE, 'pipework: its download failed\n');
+    const { code, stdout } = bash(restart(dir, 'recable_pipework br1 eth1 s5-app01 192.168.2.2/24'), { ...env, CNLAB_DOCKER_RESTART: 'true' });
+    expect(code).toBe(0);
+    expect(calls()).toContain('ip link add name veth1pl4242 type veth peer name veth1pg4242');
+    expect(calls().filter((call) => call.startsWith('ip link set veth1'))).toEqual([]);
+    expect(stdout).toContain('--> could not put back every cable of');
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('every cable put back: all the commands run and nothing is said to be missing', () => {
+    const { env, dir, calls } = sandbox({ ...standIns, ip: 'exit 0' });
+    const { code, stdout } = bash(restart(dir, 'recable_veth s3-left s3veth-left 192.168.3.1/24 s3-right s3veth-right 192.168.3.2/24'), { ...env, CNLAB_DOCKER_RESTART: 'true' });
+    expect(code).toBe(0);
+    expect(calls()).toContain('nsenter --target 4242 --net ip link set s3veth-right up');
+    expect(stdout).not.toContain('could not put back');
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+});
+
+describe('restart_docker waits for the containers Docker starts again (lab.sh)', () => {
+  test('once they all run, none of them is inspected again', () => {
+    const inspect = '[{"Name":"/s3-left","HostConfig":{"RestartPolicy":{"Name":"unless-stopped"}},"State":{"Pid":4242,"Running":true}}]';
+    const { env, dir, calls } = sandbox({ docker: `case "$1" in ps) echo 0123abcd ;; inspect) echo '${inspect}' ;; esac; exit 0`, systemctl: 'exit 0' });
+    const { code, stdout } = bash(`set -euo pipefail; . "${LAB_SH}"; CNLAB_STATE="${dir}/state"; restart_docker`, { ...env, CNLAB_DOCKER_RESTART: 'true' });
+    expect(code).toBe(0);
+    expect(stdout).toContain('--> containers with a restart policy that Docker starts again: s3-left');
+    expect(stdout).not.toContain('not running yet');
+    expect(calls().filter((call) => call === 'docker inspect s3-left')).toHaveLength(1);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
 });
 
 describe('a pipework download that still fails: the host is degraded, not failed', () => {
