@@ -105,7 +105,7 @@ export interface CrossStepResult {
 export interface CrossStepSettings {
   /** Runs one action of a step on its hosts (a check must print PASS:); resolves to how it went. */
   readonly runAction: (action: CrossStepAction, index: number) => Promise<{ ok: boolean; seconds: number; reason?: string }>;
-  /** The single host's state, one item a line (as EmulatedHosts.snapshot). */
+  /** The single host's state, one item a line (as StepHosts.snapshot). */
   readonly snapshot: () => Promise<string[]>;
   readonly print: (line: string) => void;
   readonly interrupted: () => boolean;

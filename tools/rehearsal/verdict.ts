@@ -66,7 +66,7 @@ export function notRehearsedLines(output: string): string[] {
 
 /**
  * What differs between a host's state before a step and after its final
- * reset (see EmulatedHosts.snapshot): `+ item` left behind, `- item` removed
+ * reset (see StepHosts.snapshot): `+ item` left behind, `- item` removed
  * although the step found it there.
  */
 export function snapshotDifference(before: readonly string[], after: readonly string[]): string[] {
