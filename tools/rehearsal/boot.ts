@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { LAB_TAGS, TOPOLOGY_KINDS } from '../../lib/contract';
-import { readTemplateResources, tagValue } from './documents';
+import { isObject, Json, readTemplateResources, tagValue } from './documents';
 
 /**
  * The region the rehearsal gives `AWS::Region` in a template's user data.
@@ -23,12 +23,6 @@ export interface TemplateHost {
   readonly hostIndex: number;
   /** How long the creation policy waits for the host's signal, in seconds (900 when the template sets none). */
   readonly readinessTimeoutSeconds: number;
-}
-
-type Json = Record<string, unknown>;
-
-function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** Seconds of an ISO 8601 duration such as PT30M or PT1H5M (what creation policies use). */

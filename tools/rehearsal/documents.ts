@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { isTopologyKind, LAB_TAGS, STEP_ACTIONS, StepAction, takesHostsParameter, TopologyKind } from '../../lib/contract';
+import { isStepAction, isTopologyKind, LAB_TAGS, STEP_ACTIONS, StepAction, takesHostsParameter, TopologyKind } from '../../lib/contract';
 import { scriptOfDocument } from '../../lib/steps/document-content';
 
 /** A parameter of a step document, as the template declares it. */
@@ -66,9 +66,11 @@ export function findTemplateFiles(cdkOut: string): string[] {
   return found.sort();
 }
 
-type Json = Record<string, unknown>;
+/** A JSON object of a template, its members not yet checked. */
+export type Json = Record<string, unknown>;
 
-function isObject(value: unknown): value is Json {
+/** Whether a JSON value is an object (not null, not an array). */
+export function isObject(value: unknown): value is Json {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
@@ -111,7 +113,7 @@ export function stepDocumentFromResource(templateFile: string, logicalId: string
     return undefined;
   }
   const where = `Document ${logicalId} in ${path.basename(templateFile)} (step ${stepId})`;
-  if (!STEP_ACTIONS.includes(action as StepAction)) {
+  if (!isStepAction(action)) {
     throw new Error(`${where}: tag cnlab:action is ${JSON.stringify(action)}; expected one of ${STEP_ACTIONS.join(', ')}.`);
   }
   let content: unknown = properties.Content;
@@ -150,7 +152,7 @@ export function stepDocumentFromResource(templateFile: string, logicalId: string
   const timeout = Number(firstInputs.timeoutSeconds);
   return {
     stepId,
-    action: action as StepAction,
+    action,
     ...(hosts !== undefined ? { hosts } : {}),
     templateFile,
     logicalId,

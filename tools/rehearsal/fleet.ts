@@ -6,6 +6,7 @@ import { filledUserData, TemplateHost } from './boot';
 import { Machines, RecordedSignal } from './machines';
 import { UsageSampler } from './usage';
 import { DockerVariant, machineName, VPC_PREFIX } from './variants';
+import { notRehearsedLines } from './verdict';
 
 /** A lab host of the template, booted as a machine of one Docker variant. */
 export interface BootedMachine {
@@ -54,11 +55,6 @@ export function provisionPhases(log: string): Array<{ phase: string; seconds: nu
     .map((match) => ({ phase: match[1], seconds: Number(match[3]), ...(match[2] === 'DEGRADED' ? { degraded: true } : {}) }));
 }
 
-/** The distinct `NOT REHEARSED:` lines of provision.sh's log. */
-export function provisionNotRehearsed(log: string): string[] {
-  return [...new Set(log.split('\n').filter((line) => line.startsWith('NOT REHEARSED:')))];
-}
-
 /** Boots one machine from its host's user data and waits for its signal (at most the creation policy's timeout). */
 export async function bootMachine(
   variant: DockerVariant, host: TemplateHost, address: string, preloadImages: readonly string[], settings: FleetSettings,
@@ -80,7 +76,7 @@ export async function bootMachine(
   fs.writeFileSync(path.join(logFolder, `provision-${name}.log`), log.stdout);
   const verdict = signal ? `${signal.status} (${signal.reason})` : `no signal within ${host.readinessTimeoutSeconds} s`;
   settings.print(`[boot ${variant.id}] ${name} (${host.topology} host ${host.hostIndex}, ${address}): ${verdict} after ${seconds.toFixed(0)} s`);
-  return { name, address, host, signal, seconds, phases: provisionPhases(log.stdout), notRehearsed: provisionNotRehearsed(log.stdout) };
+  return { name, address, host, signal, seconds, phases: provisionPhases(log.stdout), notRehearsed: [...new Set(notRehearsedLines(log.stdout))] };
 }
 
 /**

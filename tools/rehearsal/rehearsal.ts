@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { isTopologyKind, takesHostsParameter, TopologyKind, TOPOLOGY_KINDS } from '../../lib/contract';
+import { isTopologyKind, STEP_ID_PATTERN, takesHostsParameter, TopologyKind, TOPOLOGY_KINDS } from '../../lib/contract';
 import { baseImageArchive } from './base-image';
 import { TemplateHost, templateHosts } from './boot';
 import { findTemplateFiles, groupStepDocuments, readStepDocuments, TemplateStep } from './documents';
@@ -16,8 +16,6 @@ import { rehearseStep, runActionOnHosts, StepRunnerSettings } from './runner';
 import { MachineSizing, renderRehearsalSummary, VariantResult } from './summary';
 import { UsageSampler } from './usage';
 import { DockerVariant, selectVariants } from './variants';
-
-const STEP_FOLDER = /^\d\d-[a-z0-9-]+$/;
 
 /**
  * The steps of the templates, plus a failing entry for every step folder of
@@ -76,7 +74,7 @@ async function templatesToRehearse(context: RehearsalContext): Promise<string[]>
 function stepsToRehearse(context: RehearsalContext, templateFiles: readonly string[]): TemplateStep[] {
   const stepsDirectory = path.join(context.repositoryRoot, 'assets', 'steps');
   const stepFolders = fs.existsSync(stepsDirectory)
-    ? fs.readdirSync(stepsDirectory, { withFileTypes: true }).filter((entry) => entry.isDirectory() && STEP_FOLDER.test(entry.name)).map((entry) => entry.name)
+    ? fs.readdirSync(stepsDirectory, { withFileTypes: true }).filter((entry) => entry.isDirectory() && STEP_ID_PATTERN.test(entry.name)).map((entry) => entry.name)
     : [];
   const allSteps = withUndeployedStepFolders(groupStepDocuments(readStepDocuments(templateFiles)), stepFolders);
   if (allSteps.length === 0) {
