@@ -7,7 +7,7 @@ import { AGENT_ENVIRONMENT } from './machines';
 import { ACTION_SEQUENCE, parameterEnvironment, PlannedHost, StepVariant, variantValues } from './plan';
 import { runLogged, tailOfFile } from '../common/process';
 import { progressLine, SequenceEntryResult, stepLabel, StepResult } from './report';
-import { judgeAction, notRehearsedLines, snapshotDifference } from './verdict';
+import { judgeAction, notRehearsedLines, settledLeftovers, snapshotDifference } from './verdict';
 
 /** What the step runner needs from the rehearsal. */
 export interface StepRunnerSettings {
@@ -48,9 +48,6 @@ export function writeDocumentScript(document: StepDocument, scriptDirectory: str
   fs.writeFileSync(file, document.script, { mode: 0o644 });
   return file;
 }
-
-/** Looks at the hosts' state this many times, a second apart, before reporting leftovers. */
-const SETTLE_ATTEMPTS = 10;
 
 function slug(text: string): string {
   return text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
@@ -143,7 +140,7 @@ export async function rehearseStep(
   fs.rmSync(logFolder, { recursive: true, force: true });
   const entries: SequenceEntryResult[] = [];
   const notRehearsed = new Set<string>();
-  const leftovers: string[] = [];
+  let leftovers: string[] = [];
   try {
     const before = await Promise.all(hosts.map((host) => settings.hosts.snapshot(host.name)));
     for (const [index, { action, label, expect }] of ACTION_SEQUENCE.entries()) {
@@ -168,18 +165,10 @@ export async function rehearseStep(
       }
     }
     if (entries.length === ACTION_SEQUENCE.length && entries.every((entry) => entry.ok)) {
-      // The kernel frees a removed container's namespace (and so its veth
-      // pairs) a moment later: let things settle before calling them leftovers.
-      for (let attempt = 1; attempt <= SETTLE_ATTEMPTS; attempt += 1) {
+      leftovers = await settledLeftovers(async () => {
         const after = await Promise.all(hosts.map((host) => settings.hosts.snapshot(host.name)));
-        leftovers.splice(0, leftovers.length, ...hosts.flatMap((host, index) => snapshotDifference(before[index], after[index]).map((item) => `${host.name}: ${item}`)));
-        if (leftovers.length === 0 || attempt === SETTLE_ATTEMPTS) break;
-        await new Promise((resolve) => setTimeout(resolve, 1000));
-      }
-      if (leftovers.length > 0) {
-        settings.print(`${stepLabel(step.id, variant.label)} after the final reset the hosts differ from before the step (+ left behind, - removed):`);
-        leftovers.forEach((item) => settings.print(`  ${item}`));
-      }
+        return hosts.flatMap((host, index) => snapshotDifference(before[index], after[index]).map((item) => `${host.name}: ${item}`));
+      }, `${stepLabel(step.id, variant.label)} after the final reset the hosts differ from before the step (+ left behind, - removed):`, settings);
     }
   } catch (error) {
     const problem = (error as Error).message;
