@@ -105,6 +105,36 @@ export async function runActionOnHosts(
 }
 
 /**
+ * Why a step cannot be rehearsed on these hosts, or undefined when it can: its
+ * documents' problems; no host at all (no machine of its topology was booted:
+ * with nothing to run on, every action would pass); a host's Docker engine that
+ * does not answer and does not restart. A step that failed may have left a
+ * host's Docker engine stopped: it is started again here, so one broken step
+ * does not fail every later one.
+ */
+async function whyNotRehearsable(
+  step: TemplateStep, variant: StepVariant, hosts: readonly PlannedHost[], settings: StepRunnerSettings,
+): Promise<string | undefined> {
+  if (step.problems.length > 0) {
+    return `documents: ${step.problems.join('; ')}`;
+  }
+  if (hosts.length === 0) {
+    return `no machine of topology ${step.topology ?? '(none)'} in the template`;
+  }
+  for (const host of hosts) {
+    if (!await settings.hosts.dockerAnswers(host.name)) {
+      settings.print(`${stepLabel(step.id, variant.label)} the Docker engine of ${host.name} does not answer (left so by an earlier step?): restarting it`);
+      try {
+        await settings.hosts.restartDocker(host.name);
+      } catch (error) {
+        return `the Docker engine of ${host.name} does not answer and did not restart: ${(error as Error).message}`;
+      }
+    }
+  }
+  return undefined;
+}
+
+/**
  * Rehearses one variant of a step on its hosts: the whole {@link ACTION_SEQUENCE}.
  * The first failing action ends the sequence; its log's tail is printed and a
  * reset is tried so the next step starts on a clean host.
@@ -116,24 +146,10 @@ export async function rehearseStep(
   settings: StepRunnerSettings,
 ): Promise<StepResult> {
   const base = { stepId: step.id, variant: variant.label, hosts: hosts.map((host) => host.name) };
-  if (step.problems.length > 0) {
-    const problem = `documents: ${step.problems.join('; ')}`;
-    settings.print(`${stepLabel(step.id, variant.label)} cannot be rehearsed: ${problem}`);
-    return { ...base, entries: [], problem, notRehearsed: [] };
-  }
-  // A step that failed may have left a host's Docker engine stopped: start it
-  // again, so one broken step does not fail every later one.
-  for (const host of hosts) {
-    if (!await settings.hosts.dockerAnswers(host.name)) {
-      settings.print(`${stepLabel(step.id, variant.label)} the Docker engine of ${host.name} does not answer (left so by an earlier step?): restarting it`);
-      try {
-        await settings.hosts.restartDocker(host.name);
-      } catch (error) {
-        const problem = `the Docker engine of ${host.name} does not answer and did not restart: ${(error as Error).message}`;
-        settings.print(`${stepLabel(step.id, variant.label)} cannot be rehearsed: ${problem}`);
-        return { ...base, entries: [], problem, notRehearsed: [] };
-      }
-    }
+  const unrehearsable = await whyNotRehearsable(step, variant, hosts, settings);
+  if (unrehearsable !== undefined) {
+    settings.print(`${stepLabel(step.id, variant.label)} cannot be rehearsed: ${unrehearsable}`);
+    return { ...base, entries: [], problem: unrehearsable, notRehearsed: [] };
   }
   settings.onStepStart?.(hosts.map((host) => host.name), step.id);
   const logFolder = path.join(settings.logDirectory, `${step.id}${variant.label ? `-${variant.label}` : ''}`);
