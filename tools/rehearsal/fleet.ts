@@ -5,7 +5,7 @@ import { runQuiet } from '../common/process';
 import { filledUserData, TemplateHost } from './boot';
 import { Machines, RecordedSignal } from './machines';
 import { UsageSampler } from './usage';
-import { DockerVariant, machineName, VPC_PREFIX } from './variants';
+import { DockerVariant, machineAddress, machineName } from './variants';
 import { notRehearsedLines } from './verdict';
 
 /** A lab host of the template, booted as a machine of one Docker variant. */
@@ -58,12 +58,11 @@ export function provisionPhases(log: string): Array<{ phase: string; seconds: nu
 /** Boots one machine from its host's user data and waits for its signal (at most the creation policy's timeout). */
 export async function bootMachine(
   variant: DockerVariant, host: TemplateHost, address: string, preloadImages: readonly string[], settings: FleetSettings,
-  userData = filledUserData(host),
 ): Promise<BootedMachine> {
   const name = machineName(variant, host.topology, host.hostIndex);
   const started = Date.now();
   await settings.machines.boot({
-    name, release: variant.release, address, userData, templateFile: host.templateFile, preloadImages, files: settings.files,
+    name, release: variant.release, address, userData: filledUserData(host), templateFile: host.templateFile, preloadImages, files: settings.files,
   });
   await settings.usage.watch(name, settings.machines.containerOf(name), 'boot');
   const signal = await settings.machines.waitForSignal(name, host.readinessTimeoutSeconds, settings.stop);
@@ -114,8 +113,7 @@ async function saveLabImages(machine: BootedMachine, wanted: ReadonlySet<string>
  */
 export async function bootVariant(variant: DockerVariant, hosts: readonly TemplateHost[], settings: FleetSettings): Promise<BootedMachine[]> {
   await settings.machines.image(variant.release);
-  const address = (index: number): string => `${VPC_PREFIX}.${variant.firstAddress + index}`;
-  const first = await bootMachine(variant, hosts[0], address(0), [settings.baseImageArchive], settings);
+  const first = await bootMachine(variant, hosts[0], machineAddress(variant), [settings.baseImageArchive], settings);
   const preload = [settings.baseImageArchive];
   if (hosts.length === 1 || settings.stop()) return [first];
   if (isReady(first)) {
@@ -123,7 +121,7 @@ export async function bootVariant(variant: DockerVariant, hosts: readonly Templa
     const archive = await saveLabImages(first, wanted, path.join(settings.workDirectory, `${variant.id}-lab-images.tar`), settings);
     if (archive) preload.push(archive);
   }
-  const rest = await Promise.all(hosts.slice(1).map((host, index) => bootMachine(variant, host, address(index + 1), preload, settings)));
+  const rest = await Promise.all(hosts.slice(1).map((host, index) => bootMachine(variant, host, machineAddress(variant, index + 1), preload, settings)));
   return [first, ...rest];
 }
 
@@ -143,7 +141,7 @@ export async function proveFailureSignal(variant: DockerVariant, host: TemplateH
   const templateFile = path.join(settings.workDirectory, 'failure-path.template.json');
   fs.writeFileSync(templateFile, JSON.stringify(template));
   const failing: DockerVariant = { ...variant, id: `${variant.id}f`, firstAddress: 31 };
-  const machine = await bootMachine(failing, { ...host, topology: 'failure', hostIndex: 1, templateFile }, `${VPC_PREFIX}.31`, [], settings);
+  const machine = await bootMachine(failing, { ...host, topology: 'failure', hostIndex: 1, templateFile }, machineAddress(failing), [], settings);
   return { problem: failureSignalProblem(machine, broken), machine };
 }
 
@@ -182,7 +180,7 @@ export function outageRetries(log: string): { readonly ours: number; readonly ap
 }
 
 /**
- * A busy morning: the first host of the variant booted again while its
+ * A busy morning: the variant's first host (that of `built`) booted again while its
  * package mirror (anything outside the emulated VPC) refuses its TCP
  * connections for the first MIRROR_OUTAGE_SECONDS (an iptables REJECT with a
  * TCP reset in this computer's DOCKER-USER chain for the machine's address). Its lab images are preloaded
@@ -191,12 +189,12 @@ export function outageRetries(log: string): { readonly ours: number; readonly ap
  * and the rest of provisioning, retry.
  */
 export async function proveMirrorOutage(
-  variant: DockerVariant, host: TemplateHost, built: BootedMachine, settings: FleetSettings,
+  variant: DockerVariant, built: BootedMachine, settings: FleetSettings,
 ): Promise<{ problem?: string; machine: BootedMachine; retries?: ReturnType<typeof outageRetries> }> {
-  const archive = await saveLabImages(built, labImagesOfAll([filledUserData(host)]), path.join(settings.workDirectory, `${variant.id}-outage-images.tar`), settings);
+  const archive = await saveLabImages(built, labImagesOfAll([filledUserData(built.host)]), path.join(settings.workDirectory, `${variant.id}-outage-images.tar`), settings);
   const preload = [settings.baseImageArchive, ...(archive ? [archive] : [])];
   const outage: DockerVariant = { ...variant, id: `${variant.id}o`, firstAddress: 41 };
-  const address = `${VPC_PREFIX}.41`;
+  const address = machineAddress(outage);
   // TCP only, reset at once: the mirror refuses (names still resolve), so apt's own few quick
   // retries end soon and the lab's retries, with their growing waits, must carry the boot.
   const rule = ['DOCKER-USER', '-s', `${address}/32`, '-p', 'tcp', '-j', 'REJECT', '--reject-with', 'tcp-reset'];
@@ -210,7 +208,7 @@ export async function proveMirrorOutage(
     settings.print(`[mirror outage] ${address}: mirror reachable again`);
   });
   try {
-    const machine = await bootMachine(outage, { ...host, topology: 'outage', hostIndex: 1 }, address, preload, settings);
+    const machine = await bootMachine(outage, { ...built.host, topology: 'outage', hostIndex: 1 }, address, preload, settings);
     const retries = outageRetries(fs.readFileSync(path.join(settings.workDirectory, 'logs', 'machines', `provision-${machine.name}.log`), 'utf8'));
     const problem = machine.signal?.status !== 'SUCCESS'
       ? `the machine whose mirror was out for ${MIRROR_OUTAGE_SECONDS} s signalled ${machine.signal ? `${machine.signal.status} (${machine.signal.reason})` : 'nothing'}, not SUCCESS`

@@ -148,7 +148,6 @@ function runnerSettings(context: RehearsalContext, variant: DockerVariant, logFo
     logDirectory: path.join(context.logDirectory, variant.id, logFolder),
     scriptDirectory: path.join(context.workDirectory, 'scripts'),
     actionTimeoutSeconds: context.options.actionTimeoutSeconds,
-    hostEnvironment: {},
     print: (line) => context.print(`[${variant.id}] ${line}`),
     interrupted: context.interrupted,
     onStepStart: (names, stepId) => context.usage.setPhase(names, stepId),
@@ -319,7 +318,7 @@ async function rehearseAll(context: RehearsalContext, started: number, booted: s
   if (options.failurePath) await context.machines.image(variants[0].release);
   const failurePath = options.failurePath ? proveFailureSignal(variants[0], hosts[0], fleet) : Promise.resolve(undefined);
   // The mirror outage on the first variant, once its images exist to preload, while its steps run.
-  const outage = options.mirrorOutage ? (built: BootedMachine) => proveMirrorOutage(variants[0], hosts[0], built, fleet) : undefined;
+  const outage = options.mirrorOutage ? (built: BootedMachine) => proveMirrorOutage(variants[0], built, fleet) : undefined;
   const results = await Promise.all(variants.map((variant, index) => rehearseVariant(context, variant, hosts, steps, fleet, index === 0 ? outage : undefined)));
   const failure = await failurePath;
   const mirrorOutage = results[0]?.outage;

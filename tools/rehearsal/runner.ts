@@ -18,8 +18,6 @@ export interface StepRunnerSettings {
   readonly scriptDirectory: string;
   /** Longest time an action may take (a document's own timeoutSeconds, if shorter, wins). */
   readonly actionTimeoutSeconds: number;
-  /** Set on every host besides the host's own settings (e.g. CNLAB_PIPEWORK). */
-  readonly hostEnvironment: Readonly<Record<string, string>>;
   /** Prints a line of progress. */
   readonly print: (line: string) => void;
   /** True once the rehearsal is interrupted: stop starting actions. */
@@ -70,10 +68,7 @@ export async function runActionOnHosts(
 ): Promise<{ entry: SequenceEntryResult; perHost: HostActionResult[] }> {
   const document = step.documents[action] as StepDocument;
   const scriptFile = writeDocumentScript(document, settings.scriptDirectory);
-  const environment = {
-    ...settings.hostEnvironment,
-    ...parameterEnvironment(document.parameters, variantValues(step, variant, hosts)),
-  };
+  const environment = parameterEnvironment(document.parameters, variantValues(step, variant, hosts));
   const timeoutSeconds = Math.min(settings.actionTimeoutSeconds, document.timeoutSeconds ?? Number.POSITIVE_INFINITY);
   const started = process.hrtime.bigint();
   const perHost = await Promise.all(hosts.map(async (host): Promise<HostActionResult> => {

@@ -5,7 +5,7 @@ import { filledUserData, isoDurationSeconds, resolveTemplateText, stackNameOf, t
 import { BootedMachine, BROKEN_ON_PURPOSE, breakFirstComponent, failureSignalProblem, labImagesOfAll, outageRetries, provisionPhases } from '../../../tools/rehearsal/fleet';
 import { hostsToBoot } from '../../../tools/rehearsal/rehearsal';
 import { rehearsalPassed, renderRehearsalSummary } from '../../../tools/rehearsal/summary';
-import { machineName, selectVariants } from '../../../tools/rehearsal/variants';
+import { machineAddress, machineName, selectVariants } from '../../../tools/rehearsal/variants';
 import { notRehearsedLines } from '../../../tools/rehearsal/verdict';
 
 const pseudo = { stackName: 'lab-alice', region: 'eu-west-1' };
@@ -162,13 +162,14 @@ describe('provisioning phases and variants', () => {
     expect(labImagesOfAll(["LAB_IMAGES='client'\n", '#!/bin/bash\necho custom user data\n'])).toBeUndefined();
   });
 
-  test('variants by id, and machine names', () => {
+  test('variants by id, and machine names and addresses', () => {
     expect(selectVariants(undefined).map((variant) => variant.release)).toEqual(['trixie', 'unstable']);
     expect(selectVariants(['docker28']).map((variant) => variant.id)).toEqual(['docker28']);
     expect(() => selectVariants(['docker99'])).toThrow(/no variant docker99 \(known: docker26, docker28\)/);
     const [docker26] = selectVariants(['docker26']);
     expect(machineName(docker26, 'single', 1)).toBe('d26s1');
     expect(machineName(docker26, 'multi', 2)).toBe('d26m2');
+    expect([machineAddress(docker26), machineAddress(docker26, 2), machineAddress({ ...docker26, firstAddress: 41 })]).toEqual(['10.99.0.11', '10.99.0.13', '10.99.0.41']);
   });
 });
 

@@ -34,7 +34,7 @@ describe('rehearseStep', () => {
     };
     const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'cnlab-runner-'));
     const result = await rehearseStep(step, { label: 'gre', values: {} }, [], {
-      hosts: untouchable, logDirectory: directory, scriptDirectory: directory, actionTimeoutSeconds: 60, hostEnvironment: {},
+      hosts: untouchable, logDirectory: directory, scriptDirectory: directory, actionTimeoutSeconds: 60,
       print: (line) => printed.push(line), interrupted: () => false,
     }).finally(() => fs.rmSync(directory, { recursive: true, force: true }));
     expect(result.problem).toBe('no machine of topology multi in the template');
