@@ -2,8 +2,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { isTopologyKind, STEP_ID_PATTERN, takesHostsParameter, TopologyKind, TOPOLOGY_KINDS } from '../../lib/contract';
 import { baseImageArchive } from './base-image';
-import { TemplateHost, templateHosts } from './boot';
-import { findTemplateFiles, groupStepDocuments, readStepDocuments, TemplateStep } from './documents';
+import { filledUserData, HostToBoot, TemplateHost, templateHosts } from './boot';
+import { findTemplateFiles, groupStepDocuments, readStepDocuments, readTemplateResources, TemplateStep } from './documents';
 import { bootVariant, BootedMachine, FleetSettings, isReady, proveFailureSignal, proveMirrorOutage } from './fleet';
 import { takeRehearsalLock } from './hosts';
 import { Machines, MachineVersions } from './machines';
@@ -86,16 +86,18 @@ function stepsToRehearse(context: RehearsalContext, templateFiles: readonly stri
 /**
  * The lab hosts to boot: those of one attendee stack (the first template that
  * has any, or the one --stack picks) whose topology the selected steps run on
- * (all of them when no step can run).
+ * (all of them when no step can run), each with its user data (the template
+ * read once for all of them).
  */
-export function hostsToBoot(hosts: readonly TemplateHost[], steps: readonly Pick<TemplateStep, 'topology'>[]): TemplateHost[] {
+export function hostsToBoot(hosts: readonly TemplateHost[], steps: readonly Pick<TemplateStep, 'topology'>[]): HostToBoot[] {
   if (hosts.length === 0) {
     throw new Error('No template has lab hosts (AWS::EC2::Instance tagged cnlab:topology and cnlab:host-index): nothing to boot.');
   }
   const stack = hosts.filter((host) => host.templateFile === hosts[0].templateFile);
   const wanted = new Set(steps.map((step) => step.topology).filter((topology) => topology !== undefined));
   const chosen = stack.filter((host) => wanted.has(host.topology as TopologyKind));
-  return chosen.length > 0 ? chosen : stack;
+  const resources = readTemplateResources(stack[0].templateFile);
+  return (chosen.length > 0 ? chosen : stack).map((host) => ({ ...host, userData: filledUserData(host, resources) }));
 }
 
 /** Makes a multi-host machine's underlay usable by Open vSwitch's userspace datapath (see machine/underlay.sh). */
@@ -181,7 +183,7 @@ type OutageResult = Awaited<ReturnType<typeof proveMirrorOutage>>;
  * `outage`, boots the mirror-outage machine (preloaded from the first machine) while the steps run.
  */
 async function rehearseVariant(
-  context: RehearsalContext, variant: DockerVariant, hosts: readonly TemplateHost[], steps: readonly TemplateStep[], fleet: FleetSettings,
+  context: RehearsalContext, variant: DockerVariant, hosts: readonly HostToBoot[], steps: readonly TemplateStep[], fleet: FleetSettings,
   outage?: (built: BootedMachine) => Promise<OutageResult | undefined>,
 ): Promise<VariantResult & { outage?: OutageResult }> {
   const started = Date.now();
@@ -194,7 +196,7 @@ async function rehearseVariant(
 
 /** The steps on a variant's booted machines, unless one is not ready. */
 async function rehearseBootedVariant(
-  context: RehearsalContext, variant: DockerVariant, hosts: readonly TemplateHost[], steps: readonly TemplateStep[],
+  context: RehearsalContext, variant: DockerVariant, hosts: readonly HostToBoot[], steps: readonly TemplateStep[],
   machines: readonly BootedMachine[], bootSeconds: number,
 ): Promise<VariantResult> {
   const notReady = machines.filter((machine) => !isReady(machine));

@@ -3,6 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { filledUserData, isoDurationSeconds, resolveTemplateText, stackNameOf, templateHosts } from '../../../tools/rehearsal/boot';
 import { BootedMachine, BROKEN_ON_PURPOSE, breakFirstComponent, failureSignalProblem, labImagesOfAll, outageRetries, provisionPhases } from '../../../tools/rehearsal/fleet';
+import { readTemplateResources } from '../../../tools/rehearsal/documents';
 import { hostsToBoot } from '../../../tools/rehearsal/rehearsal';
 import { rehearsalPassed, renderRehearsalSummary } from '../../../tools/rehearsal/summary';
 import { machineAddress, machineName, selectVariants } from '../../../tools/rehearsal/variants';
@@ -55,6 +56,7 @@ describe('reading the lab hosts of a template', () => {
     expect(names([{ topology: 'single' }, { topology: 'multi' }])).toEqual(['Single', 'First', 'Second']);
     expect(names([{}])).toEqual(['Single', 'First', 'Second']); // no step can run: boot them all anyway
     expect(() => hostsToBoot([], [{ topology: 'single' }])).toThrow(/nothing to boot/);
+    expect(hostsToBoot(hosts, [{ topology: 'single' }])[0].userData).toBe("STACK='lab-alice' REGION='us-east-1' ID=single1");
   });
 
   test('the stack name comes from the manifest, else from the file name', () => {
@@ -76,7 +78,7 @@ describe('the user data EC2 would give a host', () => {
   test('pseudo parameters are filled in; Fn::Base64 and Fn::Join are resolved', () => {
     const file = assembly({ Single: instance('single', '1') });
     const [host] = templateHosts([file]);
-    expect(filledUserData(host, 'eu-west-1')).toBe("STACK='lab-alice' REGION='eu-west-1' ID=single1");
+    expect(filledUserData(host, readTemplateResources(file), 'eu-west-1')).toBe("STACK='lab-alice' REGION='eu-west-1' ID=single1");
   });
 
   test('a Ref to a wait condition handle becomes a URL the cfn-signal stand-in records', () => {
@@ -86,7 +88,7 @@ describe('the user data EC2 would give a host', () => {
         UserData: { 'Fn::Base64': { 'Fn::Join': ['', ["WAIT_HANDLE='", { Ref: 'Handle' }, "'"]] } } } }),
     });
     const [host] = templateHosts([file]);
-    expect(filledUserData(host)).toBe("WAIT_HANDLE='https://rehearsal.invalid/wait-condition/lab-alice/Handle'");
+    expect(filledUserData(host, readTemplateResources(file))).toBe("WAIT_HANDLE='https://rehearsal.invalid/wait-condition/lab-alice/Handle'");
   });
 
   test('anything only a deploy can know is an error that names it', () => {
@@ -189,7 +191,7 @@ describe('issue 11.5: what the rehearsal requires of a failing and of a hindered
 
   const machine = (name: string, extra: Partial<BootedMachine> = {}): BootedMachine => ({
     name, address: '10.99.0.41', seconds: 95, phases: [], notRehearsed: [],
-    host: { templateFile: 't', stackName: 's', logicalId: 'SingleHost', topology: 'outage', hostIndex: 1, readinessTimeoutSeconds: 1800 },
+    host: { templateFile: 't', stackName: 's', logicalId: 'SingleHost', topology: 'outage', hostIndex: 1, readinessTimeoutSeconds: 1800, userData: '' },
     signal: { status: 'SUCCESS', reason: 'lab host ready, degraded: pipework: its download from GitHub failed 1 time(s)' }, ...extra,
   });
 
