@@ -114,10 +114,10 @@ async function saveLabImages(machine: BootedMachine, wanted: ReadonlySet<string>
  * one alone (it installs everything and builds the lab images), then the
  * others at once with those images already in their Docker (each still boots
  * its own user data: packages, daemons, checks; its image build finds the
- * images current). Returns them in template order.
+ * images current). Returns them in template order. The machine image of the
+ * variant's release must be built first (Machines.image).
  */
 export async function bootVariant(variant: DockerVariant, hosts: readonly HostToBoot[], settings: FleetSettings): Promise<BootedMachine[]> {
-  await settings.machines.image(variant.release);
   const { machine: first } = await bootMachine(variant, hosts[0], machineAddress(variant), [settings.baseImageArchive], settings);
   const preload = [settings.baseImageArchive];
   if (hosts.length === 1 || settings.stop()) return [first];

@@ -245,6 +245,18 @@ function machineFiles(context: RehearsalContext): Record<string, string> {
   return { '/usr/local/bin/pipework': path.resolve(context.options.pipework) };
 }
 
+/**
+ * Builds the machine image of each selected variant's release once, before any
+ * machine boots: the tag may have been built from other stand-ins by another
+ * worktree's rehearsal. Every build ends before a failure is reported.
+ */
+async function buildMachineImages(context: RehearsalContext, variants: readonly DockerVariant[]): Promise<void> {
+  const releases = [...new Set(variants.map((variant) => variant.release))];
+  const builds = await Promise.allSettled(releases.map((release) => context.machines.image(release)));
+  const failed = builds.find((build): build is PromiseRejectedResult => build.status === 'rejected');
+  if (failed) throw failed.reason;
+}
+
 /** Removes the run's machines (and any left by an interrupted run). */
 async function tearDown(context: RehearsalContext, names: readonly string[]): Promise<void> {
   const all = [...new Set([...names, ...await context.machines.list().catch(() => [])])];
@@ -315,9 +327,8 @@ async function rehearseAll(context: RehearsalContext, started: number, booted: s
     stop: context.interrupted,
     usage: context.usage,
   };
-  // The failure path boots at once, beside the first variant: its machine image must be current
-  // first (a tag other worktrees' rehearsals may have built from other stand-ins).
-  if (options.failurePath) await context.machines.image(variants[0].release);
+  await buildMachineImages(context, variants);
+  // The failure path boots at once, beside the first variant.
   const failurePath = options.failurePath ? proveFailureSignal(variants[0], hosts[0], fleet) : Promise.resolve(undefined);
   // The mirror outage on the first variant, once its images exist to preload, while its steps run.
   const outage = options.mirrorOutage ? (built: BootedMachine) => proveMirrorOutage(variants[0], built, fleet) : undefined;
