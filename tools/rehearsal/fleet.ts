@@ -130,6 +130,23 @@ export async function bootVariant(variant: DockerVariant, hosts: readonly HostTo
   return [first, ...rest.map(({ machine }) => machine)];
 }
 
+/**
+ * What a proof on a machine of its own (the failure path, the mirror outage)
+ * came to: its result, or the error that kept it from finishing, as its
+ * problem (with no machine).
+ */
+export type ProofOutcome<T extends { readonly machine: BootedMachine }> = T | { readonly problem: string; readonly machine?: undefined };
+
+/**
+ * A proof whose error becomes its problem, attached where the proof starts: it
+ * runs while the steps do, and a rejection nobody handles yet would end the
+ * process (no summary, the machines left up). So an error fails that proof,
+ * in the summary, and the cleanup still runs.
+ */
+export function problemOnError<T extends { readonly machine: BootedMachine }>(proof: Promise<T>): Promise<ProofOutcome<T>> {
+  return proof.catch((error: unknown) => ({ problem: `stopped by an error: ${(error as Error).message}` }));
+}
+
 /** What the broken install script prints: the failure signal must carry it (the end of the failing phase's log). */
 export const BROKEN_ON_PURPOSE = 'this install was broken on purpose by the rehearsal';
 

@@ -4,7 +4,7 @@ import { isTopologyKind, STEP_ID_PATTERN, takesHostsParameter, TopologyKind, TOP
 import { baseImageArchive } from './base-image';
 import { filledUserData, HostToBoot, TemplateHost, templateHosts } from './boot';
 import { findTemplateFiles, groupStepDocuments, readStepDocuments, readTemplateResources, TemplateStep } from './documents';
-import { bootVariant, BootedMachine, FleetSettings, isReady, proveFailureSignal, proveMirrorOutage } from './fleet';
+import { bootVariant, BootedMachine, FleetSettings, isReady, problemOnError, ProofOutcome, proveFailureSignal, proveMirrorOutage } from './fleet';
 import { takeRehearsalLock } from './hosts';
 import { Machines, MachineVersions } from './machines';
 import { RehearsalOptions } from './options';
@@ -175,22 +175,36 @@ async function crossStepOn(
   });
 }
 
-/** What the mirror-outage machine showed (see proveMirrorOutage). */
-type OutageResult = Awaited<ReturnType<typeof proveMirrorOutage>>;
+/** What the mirror-outage machine showed (see proveMirrorOutage), or the error that stopped it. */
+type OutageResult = ProofOutcome<Awaited<ReturnType<typeof proveMirrorOutage>>>;
 
 /**
  * Boots the variant's machines from the template's user data, then rehearses the steps on them; with
- * `outage`, boots the mirror-outage machine (preloaded from the first machine) while the steps run.
+ * `outage` (which never rejects: see problemOnError), boots the mirror-outage machine (preloaded from
+ * the first machine) while the steps run, and waits for it whatever the steps do. Never rejects: an
+ * error, booting or rehearsing, is the variant's problem, so the rehearsal waits for the other
+ * variant before it removes any machine, and the summary says what stopped this one.
  */
 async function rehearseVariant(
   context: RehearsalContext, variant: DockerVariant, hosts: readonly HostToBoot[], steps: readonly TemplateStep[], fleet: FleetSettings,
-  outage?: (built: BootedMachine) => Promise<OutageResult | undefined>,
+  outage?: (built: BootedMachine) => Promise<OutageResult>,
 ): Promise<VariantResult & { outage?: OutageResult }> {
   const started = Date.now();
-  const machines = await bootVariant(variant, hosts, fleet);
+  const stopped = (error: unknown, machines: readonly BootedMachine[], bootSeconds: number): VariantResult => {
+    const problem = `stopped by an error: ${(error as Error).message}`;
+    context.print(`[${variant.id}] ${problem}`);
+    return { variant, machines, bootSeconds, steps: [], problem };
+  };
+  let machines: BootedMachine[];
+  try {
+    machines = await bootVariant(variant, hosts, fleet);
+  } catch (error) {
+    return stopped(error, [], (Date.now() - started) / 1000);
+  }
   const bootSeconds = (Date.now() - started) / 1000;
   const outageRun = outage && isReady(machines[0]) && !context.interrupted() ? outage(machines[0]) : Promise.resolve(undefined);
-  const result = await rehearseBootedVariant(context, variant, hosts, steps, machines, bootSeconds);
+  const result = await rehearseBootedVariant(context, variant, hosts, steps, machines, bootSeconds)
+    .catch((error: unknown) => stopped(error, machines, bootSeconds));
   return { ...result, outage: await outageRun };
 }
 
@@ -328,14 +342,15 @@ async function rehearseAll(context: RehearsalContext, started: number, booted: s
     usage: context.usage,
   };
   await buildMachineImages(context, variants);
-  // The failure path boots at once, beside the first variant.
-  const failurePath = options.failurePath ? proveFailureSignal(variants[0], hosts[0], fleet) : Promise.resolve(undefined);
+  // The failure path boots at once, beside the first variant; its error, if any, is its problem (see problemOnError).
+  const failurePath = options.failurePath ? problemOnError(proveFailureSignal(variants[0], hosts[0], fleet)) : Promise.resolve(undefined);
   // The mirror outage on the first variant, once its images exist to preload, while its steps run.
-  const outage = options.mirrorOutage ? (built: BootedMachine) => proveMirrorOutage(variants[0], built, fleet) : undefined;
+  const outage = options.mirrorOutage ? (built: BootedMachine) => problemOnError(proveMirrorOutage(variants[0], built, fleet)) : undefined;
+  // All of them, side by side; rehearseVariant never rejects, so this waits for every variant.
   const results = await Promise.all(variants.map((variant, index) => rehearseVariant(context, variant, hosts, steps, fleet, index === 0 ? outage : undefined)));
   const failure = await failurePath;
   const mirrorOutage = results[0]?.outage;
-  booted.push(...results.flatMap((result) => result.machines.map((machine) => machine.name)), ...[failure, mirrorOutage].flatMap((extra) => (extra ? [extra.machine.name] : [])));
+  booted.push(...results.flatMap((result) => result.machines.map((machine) => machine.name)), ...[failure, mirrorOutage].flatMap((extra) => (extra?.machine ? [extra.machine.name] : [])));
   const summary = renderRehearsalSummary({ results, steps, failure, mirrorOutage, tunnels: options.tunnels, totalSeconds: (Date.now() - started) / 1000 });
   print('');
   print(summary.text);

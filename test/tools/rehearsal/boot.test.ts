@@ -2,7 +2,9 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { filledUserData, isoDurationSeconds, resolveTemplateText, stackNameOf, templateHosts } from '../../../tools/rehearsal/boot';
-import { BootedMachine, BROKEN_ON_PURPOSE, breakFirstComponent, failureSignalProblem, labImagesOfAll, outageRetries, provisionPhases } from '../../../tools/rehearsal/fleet';
+import {
+  BootedMachine, BROKEN_ON_PURPOSE, breakFirstComponent, failureSignalProblem, labImagesOfAll, outageRetries, problemOnError, provisionPhases,
+} from '../../../tools/rehearsal/fleet';
 import { readTemplateResources } from '../../../tools/rehearsal/documents';
 import { hostsToBoot } from '../../../tools/rehearsal/rehearsal';
 import { rehearsalPassed, renderRehearsalSummary } from '../../../tools/rehearsal/summary';
@@ -217,5 +219,18 @@ describe('issue 11.5: what the rehearsal requires of a failing and of a hindered
     expect(text).toContain('pipework install 3 DEGRADED, lab-tools install 8');
     expect(text).toContain('- `pipework download: curl URL (GitHub is unreachable from this machine)` (printed by provisioning of d26s1)');
     expect(rehearsalPassed({ ...input, mirrorOutage: { machine: machine('d26o1'), problem: 'signalled nothing' } })).toBe(false);
+  });
+
+  test('a proof that throws while the steps run is reported as its own failure, without a machine, and fails the rehearsal', async () => {
+    const thrown = await problemOnError(Promise.reject(new Error('machine.sh boot d26f1 failed (exit 1)')));
+    expect(thrown).toEqual({ problem: 'stopped by an error: machine.sh boot d26f1 failed (exit 1)' });
+    const held = { machine: machine('d26o1') };
+    expect(await problemOnError(Promise.resolve(held))).toBe(held);
+    const results = [{ variant: selectVariants(['docker26'])[0], machines: [machine('d26s1')], bootSeconds: 100, steps: [] }];
+    const { text, passed } = renderRehearsalSummary({ results, steps: [], tunnels: ['gre'], totalSeconds: 300, failure: thrown, mirrorOutage: thrown });
+    expect(passed).toBe(false);
+    expect(text).toContain('Failure path: **FAIL**: stopped by an error: machine.sh boot d26f1 failed (exit 1).');
+    expect(text).toContain('Mirror outage: **FAIL**: stopped by an error: machine.sh boot d26f1 failed (exit 1).');
+    expect(text).not.toContain('| failure path |');
   });
 });
