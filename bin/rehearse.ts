@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 /**
- * npm run rehearse: runs every lab step's SSM documents, taken from the
- * synthesized templates, on emulated hosts on this machine. See
- * docs/rehearsal.md and `npm run rehearse -- --help`.
+ * npm run rehearse: boots the lab hosts of the synthesized templates as
+ * rehearsal machines on this computer and runs every lab step's SSM documents
+ * on them. See docs/rehearsal.md and `npm run rehearse -- --help`.
  */
 import * as path from 'path';
 import { parseOptions, USAGE } from '../tools/rehearsal/options';

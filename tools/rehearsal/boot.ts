@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { LAB_TAGS, TOPOLOGY_KINDS } from '../../lib/contract';
-import { readTemplateResources, tagValue } from './documents';
+import { isObject, Json, readTemplateResources, tagValue } from './documents';
 
 /**
  * The region the rehearsal gives `AWS::Region` in a template's user data.
@@ -25,10 +25,10 @@ export interface TemplateHost {
   readonly readinessTimeoutSeconds: number;
 }
 
-type Json = Record<string, unknown>;
-
-function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+/** A lab host the rehearsal boots, with the user data EC2 would give it. */
+export interface HostToBoot extends TemplateHost {
+  /** Its template's UserData with the deploy-time values filled in (see filledUserData). */
+  readonly userData: string;
 }
 
 /** Seconds of an ISO 8601 duration such as PT30M or PT1H5M (what creation policies use). */
@@ -64,21 +64,24 @@ export function stackNameOf(templateFile: string): string {
 export function templateHosts(templateFiles: readonly string[]): TemplateHost[] {
   const hosts: TemplateHost[] = [];
   for (const templateFile of templateFiles) {
+    const found: Array<Omit<TemplateHost, 'stackName'>> = [];
     for (const [logicalId, resource] of Object.entries(readTemplateResources(templateFile))) {
       const properties = isObject(resource.Properties) ? resource.Properties : {};
       const topology = tagValue(properties, LAB_TAGS.topology);
       const index = tagValue(properties, LAB_TAGS.hostIndex);
       if (resource.Type !== 'AWS::EC2::Instance' || topology === undefined || index === undefined) continue;
       const policy = isObject(resource.CreationPolicy) && isObject(resource.CreationPolicy.ResourceSignal) ? resource.CreationPolicy.ResourceSignal : {};
-      hosts.push({
+      found.push({
         templateFile,
-        stackName: stackNameOf(templateFile),
         logicalId,
         topology,
         hostIndex: Number(index),
         readinessTimeoutSeconds: typeof policy.Timeout === 'string' ? isoDurationSeconds(policy.Timeout) : 900,
       });
     }
+    if (found.length === 0) continue;
+    const stackName = stackNameOf(templateFile); // its manifest read once per template, not per host
+    hosts.push(...found.map((host) => ({ ...host, stackName })));
   }
   // In the contract's topology order: the single host (which builds every lab image) first.
   const rank = (topology: string): number => {
@@ -132,9 +135,12 @@ export function resolveTemplateText(value: unknown, pseudo: PseudoParameters, wh
   throw new Error(`${where}: ${JSON.stringify(value).slice(0, 160)} cannot be resolved before a deploy (the rehearsal knows text, Fn::Join, Fn::Base64 and the AWS:: pseudo parameters).`);
 }
 
-/** The user data EC2 would give the host: the template's UserData with the deploy-time values filled in. */
-export function filledUserData(host: TemplateHost, region = REHEARSAL_REGION): string {
-  const resources = readTemplateResources(host.templateFile);
+/**
+ * The user data EC2 would give the host: the template's UserData with the
+ * deploy-time values filled in. `resources` are those of the host's template
+ * (readTemplateResources), read once for all its hosts.
+ */
+export function filledUserData(host: TemplateHost, resources: Readonly<Record<string, Json>>, region = REHEARSAL_REGION): string {
   const properties = isObject(resources[host.logicalId]?.Properties) ? resources[host.logicalId].Properties as Json : {};
   if (properties.UserData === undefined) {
     throw new Error(`${host.logicalId} in ${path.basename(host.templateFile)} has no UserData.`);

@@ -1,5 +1,5 @@
 import { StepAction } from '../../lib/contract';
-import { snapshotDifference } from './verdict';
+import { SettleSettings, settledLeftovers, snapshotDifference } from './verdict';
 
 /**
  * The cross-step check: a step that restarts Docker (step 4, for its daemon
@@ -101,16 +101,13 @@ export interface CrossStepResult {
   readonly leftovers: readonly string[];
 }
 
-/** What the cross-step check needs from the rehearsal. */
-export interface CrossStepSettings {
+/** What the cross-step check needs from the rehearsal (print, and pause between looks at the host's state while it settles). */
+export interface CrossStepSettings extends SettleSettings {
   /** Runs one action of a step on its hosts (a check must print PASS:); resolves to how it went. */
   readonly runAction: (action: CrossStepAction, index: number) => Promise<{ ok: boolean; seconds: number; reason?: string }>;
-  /** The single host's state, one item a line (as EmulatedHosts.snapshot). */
+  /** The single host's state, one item a line (as StepHosts.snapshot). */
   readonly snapshot: () => Promise<string[]>;
-  readonly print: (line: string) => void;
   readonly interrupted: () => boolean;
-  /** Waits between looks at the host's state while it settles (tests pass a no-op). */
-  readonly pause?: (milliseconds: number) => Promise<void>;
 }
 
 /** Whether the cross-step check passed (a skipped check neither passes nor fails: see `skipped`). */
@@ -135,7 +132,6 @@ export async function rehearseCrossStep(stepIds: readonly string[], failedSteps:
   if (broken.length > 0) {
     return { skipped: `${broken.join(', ')} failed its own rehearsal`, entries: [], leftovers: [] };
   }
-  const pause = settings.pause ?? ((milliseconds: number) => new Promise<void>((resolve) => setTimeout(resolve, milliseconds)));
   settings.print(`[cross-step] steps ${involved.filter((id) => !id.startsWith(DOCKER_RESTART_STEP)).join(', ')} set up, step ${DOCKER_RESTART_STEP} run and reset (it restarts Docker), then their checks must pass without running them again`);
   const before = await settings.snapshot();
   const entries: CrossStepEntry[] = [];
@@ -149,18 +145,8 @@ export async function rehearseCrossStep(stepIds: readonly string[], failedSteps:
       stopped = true;
     }
   }
-  let leftovers: string[] = [];
-  if (!settings.interrupted()) {
-    for (let attempt = 1; attempt <= 10; attempt += 1) {
-      leftovers = snapshotDifference(before, await settings.snapshot());
-      if (leftovers.length === 0 || attempt === 10) break;
-      await pause(1000);
-    }
-    if (leftovers.length > 0) {
-      settings.print('[cross-step] after the final resets the host differs from before (+ left behind, - removed):');
-      leftovers.forEach((item) => settings.print(`  ${item}`));
-    }
-  }
+  const leftovers = settings.interrupted() ? [] : await settledLeftovers(async () => snapshotDifference(before, await settings.snapshot()),
+    '[cross-step] after the final resets the host differs from before (+ left behind, - removed):', settings);
   return { entries, leftovers };
 }
 

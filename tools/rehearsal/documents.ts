@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { HOST_IMAGES_DIRECTORY, isTopologyKind, LAB_TAGS, STEP_ACTIONS, StepAction, takesHostsParameter, TopologyKind } from '../../lib/contract';
+import { isStepAction, isTopologyKind, LAB_TAGS, STEP_ACTIONS, StepAction, takesHostsParameter, TopologyKind } from '../../lib/contract';
 import { scriptOfDocument } from '../../lib/steps/document-content';
 
 /** A parameter of a step document, as the template declares it. */
@@ -66,9 +66,11 @@ export function findTemplateFiles(cdkOut: string): string[] {
   return found.sort();
 }
 
-type Json = Record<string, unknown>;
+/** A JSON object of a template, its members not yet checked. */
+export type Json = Record<string, unknown>;
 
-function isObject(value: unknown): value is Json {
+/** Whether a JSON value is an object (not null, not an array). */
+export function isObject(value: unknown): value is Json {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
@@ -111,7 +113,7 @@ export function stepDocumentFromResource(templateFile: string, logicalId: string
     return undefined;
   }
   const where = `Document ${logicalId} in ${path.basename(templateFile)} (step ${stepId})`;
-  if (!STEP_ACTIONS.includes(action as StepAction)) {
+  if (!isStepAction(action)) {
     throw new Error(`${where}: tag cnlab:action is ${JSON.stringify(action)}; expected one of ${STEP_ACTIONS.join(', ')}.`);
   }
   let content: unknown = properties.Content;
@@ -150,7 +152,7 @@ export function stepDocumentFromResource(templateFile: string, logicalId: string
   const timeout = Number(firstInputs.timeoutSeconds);
   return {
     stepId,
-    action: action as StepAction,
+    action,
     ...(hosts !== undefined ? { hosts } : {}),
     templateFile,
     logicalId,
@@ -227,86 +229,4 @@ export function groupStepDocuments(documents: readonly StepDocument[]): Template
       problems,
     };
   });
-}
-
-/** One file of an image build context, as cfn-init would write it. */
-export interface ImageContextFile {
-  /** Path inside the build context, e.g. `Dockerfile`. */
-  readonly relativePath: string;
-  readonly content: Buffer;
-  readonly mode?: string;
-}
-
-/**
- * The image build contexts carried in the templates' `AWS::CloudFormation::Init`
- * metadata (files under /opt/container-networks/images/<name>/...), by image name.
- * Several resources (or stacks) may carry the same files; a file with two
- * different contents is an error.
- */
-export function readImageContexts(templateFiles: readonly string[]): Map<string, ImageContextFile[]> {
-  const byPath = new Map<string, { file: ImageContextFile; source: string }>();
-  for (const templateFile of templateFiles) {
-    for (const [logicalId, resource] of Object.entries(readTemplateResources(templateFile))) {
-      const metadata = isObject(resource.Metadata) ? resource.Metadata['AWS::CloudFormation::Init'] : undefined;
-      if (!isObject(metadata)) {
-        continue;
-      }
-      for (const [configName, config] of Object.entries(metadata)) {
-        if (configName === 'configSets' || !isObject(config) || !isObject(config.files)) {
-          continue;
-        }
-        for (const [hostPath, spec] of Object.entries(config.files)) {
-          if (!hostPath.startsWith(HOST_IMAGES_DIRECTORY) || !isObject(spec)) {
-            continue;
-          }
-          const source = `${logicalId} in ${path.basename(templateFile)}`;
-          if (typeof spec.content !== 'string') {
-            throw new Error(`${source}: the content of ${hostPath} is not plain text (CloudFormation functions cannot be resolved by the rehearsal).`);
-          }
-          const relative = hostPath.slice(HOST_IMAGES_DIRECTORY.length);
-          const content = spec.encoding === 'base64' ? Buffer.from(spec.content, 'base64') : Buffer.from(spec.content, 'utf8');
-          const file: ImageContextFile = { relativePath: relative, content, ...(typeof spec.mode === 'string' ? { mode: spec.mode } : {}) };
-          const existing = byPath.get(hostPath);
-          if (existing && !existing.file.content.equals(content)) {
-            throw new Error(`${hostPath} has different contents in ${existing.source} and ${source}.`);
-          }
-          byPath.set(hostPath, { file, source });
-        }
-      }
-    }
-  }
-  const contexts = new Map<string, ImageContextFile[]>();
-  for (const { file } of [...byPath.values()].sort((a, b) => (a.file.relativePath < b.file.relativePath ? -1 : 1))) {
-    const slash = file.relativePath.indexOf('/');
-    if (slash <= 0) {
-      continue; // a file directly under images/ belongs to no image
-    }
-    const name = file.relativePath.slice(0, slash);
-    contexts.set(name, [...(contexts.get(name) ?? []), { ...file, relativePath: file.relativePath.slice(slash + 1) }]);
-  }
-  return contexts;
-}
-
-/** Writes image build contexts to `<directory>/<name>/...`; returns the folder per image name. */
-export function writeImageContexts(contexts: Map<string, ImageContextFile[]>, directory: string): Map<string, string> {
-  const folders = new Map<string, string>();
-  for (const [name, files] of contexts) {
-    if (!/^[a-z0-9][a-z0-9._-]*$/.test(name)) {
-      throw new Error(`Image build context name '${name}' is not a valid image name.`);
-    }
-    const folder = path.join(directory, name);
-    for (const file of files) {
-      const target = path.resolve(folder, file.relativePath);
-      if (!target.startsWith(path.resolve(folder) + path.sep)) {
-        throw new Error(`Image ${name}: file path ${file.relativePath} leaves the build context.`);
-      }
-      fs.mkdirSync(path.dirname(target), { recursive: true });
-      fs.writeFileSync(target, file.content);
-      if (file.mode && /^0*[0-7]{3,4}$/.test(file.mode)) {
-        fs.chmodSync(target, parseInt(file.mode, 8) & 0o7777);
-      }
-    }
-    folders.set(name, folder);
-  }
-  return folders;
 }

@@ -2,16 +2,17 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { LAB_HOME } from '../../lib/contract';
 import { runQuiet } from '../common/process';
-import { filledUserData, TemplateHost } from './boot';
+import { HostToBoot } from './boot';
 import { Machines, RecordedSignal } from './machines';
 import { UsageSampler } from './usage';
-import { DockerVariant, machineName, VPC_PREFIX } from './variants';
+import { DockerVariant, machineAddress, machineName } from './variants';
+import { notRehearsedLines } from './verdict';
 
 /** A lab host of the template, booted as a machine of one Docker variant. */
 export interface BootedMachine {
   readonly name: string;
   readonly address: string;
-  readonly host: TemplateHost;
+  readonly host: HostToBoot;
   /** What its user data signalled; undefined when it never signalled. */
   readonly signal?: RecordedSignal;
   /** Seconds from start to signal. */
@@ -54,33 +55,32 @@ export function provisionPhases(log: string): Array<{ phase: string; seconds: nu
     .map((match) => ({ phase: match[1], seconds: Number(match[3]), ...(match[2] === 'DEGRADED' ? { degraded: true } : {}) }));
 }
 
-/** The distinct `NOT REHEARSED:` lines of provision.sh's log. */
-export function provisionNotRehearsed(log: string): string[] {
-  return [...new Set(log.split('\n').filter((line) => line.startsWith('NOT REHEARSED:')))];
-}
-
-/** Boots one machine from its host's user data and waits for its signal (at most the creation policy's timeout). */
-export async function bootMachine(
-  variant: DockerVariant, host: TemplateHost, address: string, preloadImages: readonly string[], settings: FleetSettings,
-  userData = filledUserData(host),
-): Promise<BootedMachine> {
+/**
+ * Boots one machine from its host's user data and waits for its signal (at
+ * most the creation policy's timeout). Returns it with the text of its
+ * provisioning log, which is also kept as `provision-<name>.log` beside the
+ * machine operations' logs.
+ */
+async function bootMachine(
+  variant: DockerVariant, host: HostToBoot, address: string, preloadImages: readonly string[], settings: FleetSettings,
+): Promise<{ machine: BootedMachine; log: string }> {
   const name = machineName(variant, host.topology, host.hostIndex);
   const started = Date.now();
   await settings.machines.boot({
-    name, release: variant.release, address, userData, templateFile: host.templateFile, preloadImages, files: settings.files,
+    name, release: variant.release, address, userData: host.userData, templateFile: host.templateFile, preloadImages, files: settings.files,
   });
   await settings.usage.watch(name, settings.machines.containerOf(name), 'boot');
   const signal = await settings.machines.waitForSignal(name, host.readinessTimeoutSeconds, settings.stop);
   const seconds = (Date.now() - started) / 1000;
   settings.usage.setPhase([name], 'ready');
   await settings.machines.keepPackages(name, variant.release);
-  const log = await settings.machines.exec(name, ['cat', '/var/log/container-networks-provision.log']);
-  const logFolder = path.join(settings.workDirectory, 'logs', 'machines');
-  fs.mkdirSync(logFolder, { recursive: true });
-  fs.writeFileSync(path.join(logFolder, `provision-${name}.log`), log.stdout);
+  const log = (await settings.machines.exec(name, ['cat', '/var/log/container-networks-provision.log'])).stdout;
+  fs.mkdirSync(settings.machines.logDirectory, { recursive: true });
+  fs.writeFileSync(path.join(settings.machines.logDirectory, `provision-${name}.log`), log);
   const verdict = signal ? `${signal.status} (${signal.reason})` : `no signal within ${host.readinessTimeoutSeconds} s`;
   settings.print(`[boot ${variant.id}] ${name} (${host.topology} host ${host.hostIndex}, ${address}): ${verdict} after ${seconds.toFixed(0)} s`);
-  return { name, address, host, signal, seconds, phases: provisionPhases(log.stdout), notRehearsed: provisionNotRehearsed(log.stdout) };
+  const machine = { name, address, host, signal, seconds, phases: provisionPhases(log), notRehearsed: [...new Set(notRehearsedLines(log))] };
+  return { machine, log };
 }
 
 /**
@@ -114,21 +114,37 @@ async function saveLabImages(machine: BootedMachine, wanted: ReadonlySet<string>
  * one alone (it installs everything and builds the lab images), then the
  * others at once with those images already in their Docker (each still boots
  * its own user data: packages, daemons, checks; its image build finds the
- * images current). Returns them in template order.
+ * images current). Returns them in template order. The machine image of the
+ * variant's release must be built first (Machines.image).
  */
-export async function bootVariant(variant: DockerVariant, hosts: readonly TemplateHost[], settings: FleetSettings): Promise<BootedMachine[]> {
-  await settings.machines.image(variant.release);
-  const address = (index: number): string => `${VPC_PREFIX}.${variant.firstAddress + index}`;
-  const first = await bootMachine(variant, hosts[0], address(0), [settings.baseImageArchive], settings);
+export async function bootVariant(variant: DockerVariant, hosts: readonly HostToBoot[], settings: FleetSettings): Promise<BootedMachine[]> {
+  const { machine: first } = await bootMachine(variant, hosts[0], machineAddress(variant), [settings.baseImageArchive], settings);
   const preload = [settings.baseImageArchive];
   if (hosts.length === 1 || settings.stop()) return [first];
   if (isReady(first)) {
-    const wanted = labImagesOfAll(hosts.slice(1).map((host) => filledUserData(host)));
+    const wanted = labImagesOfAll(hosts.slice(1).map((host) => host.userData));
     const archive = await saveLabImages(first, wanted, path.join(settings.workDirectory, `${variant.id}-lab-images.tar`), settings);
     if (archive) preload.push(archive);
   }
-  const rest = await Promise.all(hosts.slice(1).map((host, index) => bootMachine(variant, host, address(index + 1), preload, settings)));
-  return [first, ...rest];
+  const rest = await Promise.all(hosts.slice(1).map((host, index) => bootMachine(variant, host, machineAddress(variant, index + 1), preload, settings)));
+  return [first, ...rest.map(({ machine }) => machine)];
+}
+
+/**
+ * What a proof on a machine of its own (the failure path, the mirror outage)
+ * came to: its result, or the error that kept it from finishing, as its
+ * problem (with no machine).
+ */
+export type ProofOutcome<T extends { readonly machine: BootedMachine }> = T | { readonly problem: string; readonly machine?: undefined };
+
+/**
+ * A proof whose error becomes its problem, attached where the proof starts: it
+ * runs while the steps do, and a rejection nobody handles yet would end the
+ * process (no summary, the machines left up). So an error fails that proof,
+ * in the summary, and the cleanup still runs.
+ */
+export function problemOnError<T extends { readonly machine: BootedMachine }>(proof: Promise<T>): Promise<ProofOutcome<T>> {
+  return proof.catch((error: unknown) => ({ problem: `stopped by an error: ${(error as Error).message}` }));
 }
 
 /** What the broken install script prints: the failure signal must carry it (the end of the failing phase's log). */
@@ -141,13 +157,13 @@ export const BROKEN_ON_PURPOSE = 'this install was broken on purpose by the rehe
  * CloudFormation rolls back). Returns the problem, or undefined when the
  * signal was as expected.
  */
-export async function proveFailureSignal(variant: DockerVariant, host: TemplateHost, settings: FleetSettings): Promise<{ problem?: string; machine: BootedMachine }> {
+export async function proveFailureSignal(variant: DockerVariant, host: HostToBoot, settings: FleetSettings): Promise<{ problem?: string; machine: BootedMachine }> {
   const template = JSON.parse(fs.readFileSync(host.templateFile, 'utf8')) as { Resources: Record<string, { Metadata?: Record<string, unknown> }> };
   const broken = breakFirstComponent(template);
   const templateFile = path.join(settings.workDirectory, 'failure-path.template.json');
   fs.writeFileSync(templateFile, JSON.stringify(template));
   const failing: DockerVariant = { ...variant, id: `${variant.id}f`, firstAddress: 31 };
-  const machine = await bootMachine(failing, { ...host, topology: 'failure', hostIndex: 1, templateFile }, `${VPC_PREFIX}.31`, [], settings);
+  const { machine } = await bootMachine(failing, { ...host, topology: 'failure', hostIndex: 1, templateFile }, machineAddress(failing), [], settings);
   return { problem: failureSignalProblem(machine, broken), machine };
 }
 
@@ -186,7 +202,7 @@ export function outageRetries(log: string): { readonly ours: number; readonly ap
 }
 
 /**
- * A busy morning: the first host of the variant booted again while its
+ * A busy morning: the variant's first host (that of `built`) booted again while its
  * package mirror (anything outside the emulated VPC) refuses its TCP
  * connections for the first MIRROR_OUTAGE_SECONDS (an iptables REJECT with a
  * TCP reset in this computer's DOCKER-USER chain for the machine's address). Its lab images are preloaded
@@ -195,12 +211,12 @@ export function outageRetries(log: string): { readonly ours: number; readonly ap
  * and the rest of provisioning, retry.
  */
 export async function proveMirrorOutage(
-  variant: DockerVariant, host: TemplateHost, built: BootedMachine, settings: FleetSettings,
+  variant: DockerVariant, built: BootedMachine, settings: FleetSettings,
 ): Promise<{ problem?: string; machine: BootedMachine; retries?: ReturnType<typeof outageRetries> }> {
-  const archive = await saveLabImages(built, labImagesOfAll([filledUserData(host)]), path.join(settings.workDirectory, `${variant.id}-outage-images.tar`), settings);
+  const archive = await saveLabImages(built, labImagesOfAll([built.host.userData]), path.join(settings.workDirectory, `${variant.id}-outage-images.tar`), settings);
   const preload = [settings.baseImageArchive, ...(archive ? [archive] : [])];
   const outage: DockerVariant = { ...variant, id: `${variant.id}o`, firstAddress: 41 };
-  const address = `${VPC_PREFIX}.41`;
+  const address = machineAddress(outage);
   // TCP only, reset at once: the mirror refuses (names still resolve), so apt's own few quick
   // retries end soon and the lab's retries, with their growing waits, must carry the boot.
   const rule = ['DOCKER-USER', '-s', `${address}/32`, '-p', 'tcp', '-j', 'REJECT', '--reject-with', 'tcp-reset'];
@@ -214,8 +230,8 @@ export async function proveMirrorOutage(
     settings.print(`[mirror outage] ${address}: mirror reachable again`);
   });
   try {
-    const machine = await bootMachine(outage, { ...host, topology: 'outage', hostIndex: 1 }, address, preload, settings);
-    const retries = outageRetries(fs.readFileSync(path.join(settings.workDirectory, 'logs', 'machines', `provision-${machine.name}.log`), 'utf8'));
+    const { machine, log } = await bootMachine(outage, { ...built.host, topology: 'outage', hostIndex: 1 }, address, preload, settings);
+    const retries = outageRetries(log);
     const problem = machine.signal?.status !== 'SUCCESS'
       ? `the machine whose mirror was out for ${MIRROR_OUTAGE_SECONDS} s signalled ${machine.signal ? `${machine.signal.status} (${machine.signal.reason})` : 'nothing'}, not SUCCESS`
       : retries.ours + retries.apt > 0 ? undefined : 'it became ready without a single retry: the outage did not hit its downloads (nothing was proved)';

@@ -71,8 +71,8 @@ export class Machines implements StepHosts {
   constructor(
     /** Path of machine.sh. */
     private readonly script: string,
-    /** Folder for the logs of machine operations. */
-    private readonly logDirectory: string,
+    /** Folder for the logs of machine operations (and the machines' provisioning logs, see bootMachine). */
+    public readonly logDirectory: string,
   ) {}
 
   private async call(what: string, args: readonly string[], timeoutSeconds = 1800): Promise<void> {

@@ -1,10 +1,12 @@
+import { MIRROR_OUTAGE_SECONDS } from './fleet';
+
 /** The rehearsal's command line options. */
 export interface RehearsalOptions {
   /** Steps to rehearse (ids or numbers); undefined = all. */
   readonly steps?: string[];
-  /** Keep the emulated hosts up at the end. */
+  /** Keep the machines up at the end. */
   readonly keep: boolean;
-  /** A pipework script to give the hosts as CNLAB_PIPEWORK. */
+  /** A pipework script to put on every machine as /usr/local/bin/pipework before boot. */
   readonly pipework?: string;
   /** Run `npx cdk synth --quiet` first. */
   readonly synth: boolean;
@@ -39,7 +41,7 @@ Options:
   --variants LIST      Docker variants: docker26 (Debian 13), docker28 (Debian unstable) (default: both)
   --no-failure-path    skip the machine booted with a broken component (it must signal FAILURE
                        naming the phase, with the end of its log)
-  --no-mirror-outage   skip the machine booted while its package mirror refuses it for 45 s
+  --no-mirror-outage   skip the machine booted while its package mirror refuses it for ${MIRROR_OUTAGE_SECONDS} s
                        (it must still become ready; needs iptables on this computer)
   --keep               leave the machines up at the end (default: remove them)
   --pipework PATH      put this pipework script on every machine before boot, as if its

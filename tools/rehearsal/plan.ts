@@ -1,4 +1,4 @@
-import { HOSTS_PARAMETER, StepAction } from '../../lib/contract';
+import { HOSTS_PARAMETER, matchesStepSelector, StepAction } from '../../lib/contract';
 import { DocumentParameter, TemplateStep } from './documents';
 
 /** The parameter whose values make the variants of the multi-host tunnel step. */
@@ -101,17 +101,16 @@ export function variantValues(step: TemplateStep, variant: StepVariant, hosts: r
 
 /**
  * Picks steps by `--steps`: each selector is a full id (`06-across-hosts`) or
- * its number (`06`, `6`). Unknown selectors are an error.
+ * its number (`06`, `6`), as the lab command takes them (matchesStepSelector).
+ * Unknown selectors are an error.
  */
 export function selectSteps<T extends { id: string }>(steps: readonly T[], selectors: readonly string[] | undefined): T[] {
   if (!selectors || selectors.length === 0) {
     return [...steps];
   }
-  const matches = (step: T, selector: string): boolean => step.id === selector
-    || (/^\d+$/.test(selector) && Number(step.id.slice(0, 2)) === Number(selector));
-  const unknown = selectors.filter((selector) => !steps.some((step) => matches(step, selector)));
+  const unknown = selectors.filter((selector) => !steps.some((step) => matchesStepSelector(step.id, selector)));
   if (unknown.length > 0) {
     throw new Error(`--steps: no step ${unknown.join(', ')} in the templates (steps found: ${steps.map((step) => step.id).join(', ') || 'none'}).`);
   }
-  return steps.filter((step) => selectors.some((selector) => matches(step, selector)));
+  return steps.filter((step) => selectors.some((selector) => matchesStepSelector(step.id, selector)));
 }

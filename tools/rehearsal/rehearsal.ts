@@ -1,10 +1,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { isTopologyKind, takesHostsParameter, TopologyKind, TOPOLOGY_KINDS } from '../../lib/contract';
+import { isTopologyKind, STEP_ID_PATTERN, takesHostsParameter, TopologyKind, TOPOLOGY_KINDS } from '../../lib/contract';
 import { baseImageArchive } from './base-image';
-import { TemplateHost, templateHosts } from './boot';
-import { findTemplateFiles, groupStepDocuments, readStepDocuments, TemplateStep } from './documents';
-import { bootVariant, BootedMachine, FleetSettings, isReady, proveFailureSignal, proveMirrorOutage } from './fleet';
+import { filledUserData, HostToBoot, TemplateHost, templateHosts } from './boot';
+import { findTemplateFiles, groupStepDocuments, readStepDocuments, readTemplateResources, TemplateStep } from './documents';
+import { bootVariant, BootedMachine, FleetSettings, isReady, problemOnError, ProofOutcome, proveFailureSignal, proveMirrorOutage } from './fleet';
 import { takeRehearsalLock } from './hosts';
 import { Machines, MachineVersions } from './machines';
 import { RehearsalOptions } from './options';
@@ -16,8 +16,6 @@ import { rehearseStep, runActionOnHosts, StepRunnerSettings } from './runner';
 import { MachineSizing, renderRehearsalSummary, VariantResult } from './summary';
 import { UsageSampler } from './usage';
 import { DockerVariant, selectVariants } from './variants';
-
-const STEP_FOLDER = /^\d\d-[a-z0-9-]+$/;
 
 /**
  * The steps of the templates, plus a failing entry for every step folder of
@@ -76,7 +74,7 @@ async function templatesToRehearse(context: RehearsalContext): Promise<string[]>
 function stepsToRehearse(context: RehearsalContext, templateFiles: readonly string[]): TemplateStep[] {
   const stepsDirectory = path.join(context.repositoryRoot, 'assets', 'steps');
   const stepFolders = fs.existsSync(stepsDirectory)
-    ? fs.readdirSync(stepsDirectory, { withFileTypes: true }).filter((entry) => entry.isDirectory() && STEP_FOLDER.test(entry.name)).map((entry) => entry.name)
+    ? fs.readdirSync(stepsDirectory, { withFileTypes: true }).filter((entry) => entry.isDirectory() && STEP_ID_PATTERN.test(entry.name)).map((entry) => entry.name)
     : [];
   const allSteps = withUndeployedStepFolders(groupStepDocuments(readStepDocuments(templateFiles)), stepFolders);
   if (allSteps.length === 0) {
@@ -88,16 +86,18 @@ function stepsToRehearse(context: RehearsalContext, templateFiles: readonly stri
 /**
  * The lab hosts to boot: those of one attendee stack (the first template that
  * has any, or the one --stack picks) whose topology the selected steps run on
- * (all of them when no step can run).
+ * (all of them when no step can run), each with its user data (the template
+ * read once for all of them).
  */
-export function hostsToBoot(hosts: readonly TemplateHost[], steps: readonly Pick<TemplateStep, 'topology'>[]): TemplateHost[] {
+export function hostsToBoot(hosts: readonly TemplateHost[], steps: readonly Pick<TemplateStep, 'topology'>[]): HostToBoot[] {
   if (hosts.length === 0) {
     throw new Error('No template has lab hosts (AWS::EC2::Instance tagged cnlab:topology and cnlab:host-index): nothing to boot.');
   }
   const stack = hosts.filter((host) => host.templateFile === hosts[0].templateFile);
   const wanted = new Set(steps.map((step) => step.topology).filter((topology) => topology !== undefined));
   const chosen = stack.filter((host) => wanted.has(host.topology as TopologyKind));
-  return chosen.length > 0 ? chosen : stack;
+  const resources = readTemplateResources(stack[0].templateFile);
+  return (chosen.length > 0 ? chosen : stack).map((host) => ({ ...host, userData: filledUserData(host, resources) }));
 }
 
 /** Makes a multi-host machine's underlay usable by Open vSwitch's userspace datapath (see machine/underlay.sh). */
@@ -150,7 +150,6 @@ function runnerSettings(context: RehearsalContext, variant: DockerVariant, logFo
     logDirectory: path.join(context.logDirectory, variant.id, logFolder),
     scriptDirectory: path.join(context.workDirectory, 'scripts'),
     actionTimeoutSeconds: context.options.actionTimeoutSeconds,
-    hostEnvironment: {},
     print: (line) => context.print(`[${variant.id}] ${line}`),
     interrupted: context.interrupted,
     onStepStart: (names, stepId) => context.usage.setPhase(names, stepId),
@@ -176,28 +175,42 @@ async function crossStepOn(
   });
 }
 
-/** What the mirror-outage machine showed (see proveMirrorOutage). */
-type OutageResult = Awaited<ReturnType<typeof proveMirrorOutage>>;
+/** What the mirror-outage machine showed (see proveMirrorOutage), or the error that stopped it. */
+type OutageResult = ProofOutcome<Awaited<ReturnType<typeof proveMirrorOutage>>>;
 
 /**
  * Boots the variant's machines from the template's user data, then rehearses the steps on them; with
- * `outage`, boots the mirror-outage machine (preloaded from the first machine) while the steps run.
+ * `outage` (which never rejects: see problemOnError), boots the mirror-outage machine (preloaded from
+ * the first machine) while the steps run, and waits for it whatever the steps do. Never rejects: an
+ * error, booting or rehearsing, is the variant's problem, so the rehearsal waits for the other
+ * variant before it removes any machine, and the summary says what stopped this one.
  */
 async function rehearseVariant(
-  context: RehearsalContext, variant: DockerVariant, hosts: readonly TemplateHost[], steps: readonly TemplateStep[], fleet: FleetSettings,
-  outage?: (built: BootedMachine) => Promise<OutageResult | undefined>,
+  context: RehearsalContext, variant: DockerVariant, hosts: readonly HostToBoot[], steps: readonly TemplateStep[], fleet: FleetSettings,
+  outage?: (built: BootedMachine) => Promise<OutageResult>,
 ): Promise<VariantResult & { outage?: OutageResult }> {
   const started = Date.now();
-  const machines = await bootVariant(variant, hosts, fleet);
+  const stopped = (error: unknown, machines: readonly BootedMachine[], bootSeconds: number): VariantResult => {
+    const problem = `stopped by an error: ${(error as Error).message}`;
+    context.print(`[${variant.id}] ${problem}`);
+    return { variant, machines, bootSeconds, steps: [], problem };
+  };
+  let machines: BootedMachine[];
+  try {
+    machines = await bootVariant(variant, hosts, fleet);
+  } catch (error) {
+    return stopped(error, [], (Date.now() - started) / 1000);
+  }
   const bootSeconds = (Date.now() - started) / 1000;
   const outageRun = outage && isReady(machines[0]) && !context.interrupted() ? outage(machines[0]) : Promise.resolve(undefined);
-  const result = await rehearseBootedVariant(context, variant, hosts, steps, machines, bootSeconds);
+  const result = await rehearseBootedVariant(context, variant, hosts, steps, machines, bootSeconds)
+    .catch((error: unknown) => stopped(error, machines, bootSeconds));
   return { ...result, outage: await outageRun };
 }
 
 /** The steps on a variant's booted machines, unless one is not ready. */
 async function rehearseBootedVariant(
-  context: RehearsalContext, variant: DockerVariant, hosts: readonly TemplateHost[], steps: readonly TemplateStep[],
+  context: RehearsalContext, variant: DockerVariant, hosts: readonly HostToBoot[], steps: readonly TemplateStep[],
   machines: readonly BootedMachine[], bootSeconds: number,
 ): Promise<VariantResult> {
   const notReady = machines.filter((machine) => !isReady(machine));
@@ -244,6 +257,18 @@ function machineFiles(context: RehearsalContext): Record<string, string> {
   }
   context.print(`pipework: ${context.options.pipework}, on every machine as /usr/local/bin/pipework before boot`);
   return { '/usr/local/bin/pipework': path.resolve(context.options.pipework) };
+}
+
+/**
+ * Builds the machine image of each selected variant's release once, before any
+ * machine boots: the tag may have been built from other stand-ins by another
+ * worktree's rehearsal. Every build ends before a failure is reported.
+ */
+async function buildMachineImages(context: RehearsalContext, variants: readonly DockerVariant[]): Promise<void> {
+  const releases = [...new Set(variants.map((variant) => variant.release))];
+  const builds = await Promise.allSettled(releases.map((release) => context.machines.image(release)));
+  const failed = builds.find((build): build is PromiseRejectedResult => build.status === 'rejected');
+  if (failed) throw failed.reason;
 }
 
 /** Removes the run's machines (and any left by an interrupted run). */
@@ -316,16 +341,16 @@ async function rehearseAll(context: RehearsalContext, started: number, booted: s
     stop: context.interrupted,
     usage: context.usage,
   };
-  // The failure path boots at once, beside the first variant: its machine image must be current
-  // first (a tag other worktrees' rehearsals may have built from other stand-ins).
-  if (options.failurePath) await context.machines.image(variants[0].release);
-  const failurePath = options.failurePath ? proveFailureSignal(variants[0], hosts[0], fleet) : Promise.resolve(undefined);
+  await buildMachineImages(context, variants);
+  // The failure path boots at once, beside the first variant; its error, if any, is its problem (see problemOnError).
+  const failurePath = options.failurePath ? problemOnError(proveFailureSignal(variants[0], hosts[0], fleet)) : Promise.resolve(undefined);
   // The mirror outage on the first variant, once its images exist to preload, while its steps run.
-  const outage = options.mirrorOutage ? (built: BootedMachine) => proveMirrorOutage(variants[0], hosts[0], built, fleet) : undefined;
+  const outage = options.mirrorOutage ? (built: BootedMachine) => problemOnError(proveMirrorOutage(variants[0], built, fleet)) : undefined;
+  // All of them, side by side; rehearseVariant never rejects, so this waits for every variant.
   const results = await Promise.all(variants.map((variant, index) => rehearseVariant(context, variant, hosts, steps, fleet, index === 0 ? outage : undefined)));
   const failure = await failurePath;
   const mirrorOutage = results[0]?.outage;
-  booted.push(...results.flatMap((result) => result.machines.map((machine) => machine.name)), ...[failure, mirrorOutage].flatMap((extra) => (extra ? [extra.machine.name] : [])));
+  booted.push(...results.flatMap((result) => result.machines.map((machine) => machine.name)), ...[failure, mirrorOutage].flatMap((extra) => (extra?.machine ? [extra.machine.name] : [])));
   const summary = renderRehearsalSummary({ results, steps, failure, mirrorOutage, tunnels: options.tunnels, totalSeconds: (Date.now() - started) / 1000 });
   print('');
   print(summary.text);

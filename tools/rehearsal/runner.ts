@@ -7,7 +7,7 @@ import { AGENT_ENVIRONMENT } from './machines';
 import { ACTION_SEQUENCE, parameterEnvironment, PlannedHost, StepVariant, variantValues } from './plan';
 import { runLogged, tailOfFile } from '../common/process';
 import { progressLine, SequenceEntryResult, stepLabel, StepResult } from './report';
-import { judgeAction, notRehearsedLines, snapshotDifference } from './verdict';
+import { judgeAction, notRehearsedLines, settledLeftovers, snapshotDifference } from './verdict';
 
 /** What the step runner needs from the rehearsal. */
 export interface StepRunnerSettings {
@@ -18,8 +18,6 @@ export interface StepRunnerSettings {
   readonly scriptDirectory: string;
   /** Longest time an action may take (a document's own timeoutSeconds, if shorter, wins). */
   readonly actionTimeoutSeconds: number;
-  /** Set on every host besides the host's own settings (e.g. CNLAB_PIPEWORK). */
-  readonly hostEnvironment: Readonly<Record<string, string>>;
   /** Prints a line of progress. */
   readonly print: (line: string) => void;
   /** True once the rehearsal is interrupted: stop starting actions. */
@@ -49,9 +47,6 @@ export function writeDocumentScript(document: StepDocument, scriptDirectory: str
   return file;
 }
 
-/** Looks at the hosts' state this many times, a second apart, before reporting leftovers. */
-const SETTLE_ATTEMPTS = 10;
-
 function slug(text: string): string {
   return text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
 }
@@ -73,10 +68,7 @@ export async function runActionOnHosts(
 ): Promise<{ entry: SequenceEntryResult; perHost: HostActionResult[] }> {
   const document = step.documents[action] as StepDocument;
   const scriptFile = writeDocumentScript(document, settings.scriptDirectory);
-  const environment = {
-    ...settings.hostEnvironment,
-    ...parameterEnvironment(document.parameters, variantValues(step, variant, hosts)),
-  };
+  const environment = parameterEnvironment(document.parameters, variantValues(step, variant, hosts));
   const timeoutSeconds = Math.min(settings.actionTimeoutSeconds, document.timeoutSeconds ?? Number.POSITIVE_INFINITY);
   const started = process.hrtime.bigint();
   const perHost = await Promise.all(hosts.map(async (host): Promise<HostActionResult> => {
@@ -108,6 +100,36 @@ export async function runActionOnHosts(
 }
 
 /**
+ * Why a step cannot be rehearsed on these hosts, or undefined when it can: its
+ * documents' problems; no host at all (no machine of its topology was booted:
+ * with nothing to run on, every action would pass); a host's Docker engine that
+ * does not answer and does not restart. A step that failed may have left a
+ * host's Docker engine stopped: it is started again here, so one broken step
+ * does not fail every later one.
+ */
+async function whyNotRehearsable(
+  step: TemplateStep, variant: StepVariant, hosts: readonly PlannedHost[], settings: StepRunnerSettings,
+): Promise<string | undefined> {
+  if (step.problems.length > 0) {
+    return `documents: ${step.problems.join('; ')}`;
+  }
+  if (hosts.length === 0) {
+    return `no machine of topology ${step.topology ?? '(none)'} in the template`;
+  }
+  for (const host of hosts) {
+    if (!await settings.hosts.dockerAnswers(host.name)) {
+      settings.print(`${stepLabel(step.id, variant.label)} the Docker engine of ${host.name} does not answer (left so by an earlier step?): restarting it`);
+      try {
+        await settings.hosts.restartDocker(host.name);
+      } catch (error) {
+        return `the Docker engine of ${host.name} does not answer and did not restart: ${(error as Error).message}`;
+      }
+    }
+  }
+  return undefined;
+}
+
+/**
  * Rehearses one variant of a step on its hosts: the whole {@link ACTION_SEQUENCE}.
  * The first failing action ends the sequence; its log's tail is printed and a
  * reset is tried so the next step starts on a clean host.
@@ -119,31 +141,17 @@ export async function rehearseStep(
   settings: StepRunnerSettings,
 ): Promise<StepResult> {
   const base = { stepId: step.id, variant: variant.label, hosts: hosts.map((host) => host.name) };
-  if (step.problems.length > 0) {
-    const problem = `documents: ${step.problems.join('; ')}`;
-    settings.print(`${stepLabel(step.id, variant.label)} cannot be rehearsed: ${problem}`);
-    return { ...base, entries: [], problem, notRehearsed: [] };
-  }
-  // A step that failed may have left a host's Docker engine stopped: start it
-  // again, so one broken step does not fail every later one.
-  for (const host of hosts) {
-    if (!await settings.hosts.dockerAnswers(host.name)) {
-      settings.print(`${stepLabel(step.id, variant.label)} the Docker engine of ${host.name} does not answer (left so by an earlier step?): restarting it`);
-      try {
-        await settings.hosts.restartDocker(host.name);
-      } catch (error) {
-        const problem = `the Docker engine of ${host.name} does not answer and did not restart: ${(error as Error).message}`;
-        settings.print(`${stepLabel(step.id, variant.label)} cannot be rehearsed: ${problem}`);
-        return { ...base, entries: [], problem, notRehearsed: [] };
-      }
-    }
+  const unrehearsable = await whyNotRehearsable(step, variant, hosts, settings);
+  if (unrehearsable !== undefined) {
+    settings.print(`${stepLabel(step.id, variant.label)} cannot be rehearsed: ${unrehearsable}`);
+    return { ...base, entries: [], problem: unrehearsable, notRehearsed: [] };
   }
   settings.onStepStart?.(hosts.map((host) => host.name), step.id);
   const logFolder = path.join(settings.logDirectory, `${step.id}${variant.label ? `-${variant.label}` : ''}`);
   fs.rmSync(logFolder, { recursive: true, force: true });
   const entries: SequenceEntryResult[] = [];
   const notRehearsed = new Set<string>();
-  const leftovers: string[] = [];
+  let leftovers: string[] = [];
   try {
     const before = await Promise.all(hosts.map((host) => settings.hosts.snapshot(host.name)));
     for (const [index, { action, label, expect }] of ACTION_SEQUENCE.entries()) {
@@ -168,18 +176,10 @@ export async function rehearseStep(
       }
     }
     if (entries.length === ACTION_SEQUENCE.length && entries.every((entry) => entry.ok)) {
-      // The kernel frees a removed container's namespace (and so its veth
-      // pairs) a moment later: let things settle before calling them leftovers.
-      for (let attempt = 1; attempt <= SETTLE_ATTEMPTS; attempt += 1) {
+      leftovers = await settledLeftovers(async () => {
         const after = await Promise.all(hosts.map((host) => settings.hosts.snapshot(host.name)));
-        leftovers.splice(0, leftovers.length, ...hosts.flatMap((host, index) => snapshotDifference(before[index], after[index]).map((item) => `${host.name}: ${item}`)));
-        if (leftovers.length === 0 || attempt === SETTLE_ATTEMPTS) break;
-        await new Promise((resolve) => setTimeout(resolve, 1000));
-      }
-      if (leftovers.length > 0) {
-        settings.print(`${stepLabel(step.id, variant.label)} after the final reset the hosts differ from before the step (+ left behind, - removed):`);
-        leftovers.forEach((item) => settings.print(`  ${item}`));
-      }
+        return hosts.flatMap((host, index) => snapshotDifference(before[index], after[index]).map((item) => `${host.name}: ${item}`));
+      }, `${stepLabel(step.id, variant.label)} after the final reset the hosts differ from before the step (+ left behind, - removed):`, settings);
     }
   } catch (error) {
     const problem = (error as Error).message;

@@ -1,6 +1,6 @@
 import { crossStepPassed, CrossStepResult, renderCrossStep } from './cross-step';
 import { TemplateStep } from './documents';
-import { BootedMachine, MIRROR_OUTAGE_SECONDS } from './fleet';
+import { BootedMachine, MIRROR_OUTAGE_SECONDS, ProofOutcome } from './fleet';
 import { MachineVersions } from './machines';
 import { ACTION_SEQUENCE, stepVariants } from './plan';
 import { stepFailure, stepPassed, StepResult } from './report';
@@ -36,7 +36,7 @@ export interface VariantResult {
   readonly steps: readonly StepResult[];
   /** The cross-step check (steps 1-3, 5, 7 after step 4's Docker restarts), when the single-host steps ran. */
   readonly crossStep?: CrossStepResult;
-  /** Why the steps were not rehearsed at all (a machine not ready). */
+  /** Why the steps were not rehearsed at all (a machine not ready, an error that stopped the variant). */
   readonly problem?: string;
   /** Memory and disk per machine (once the steps ran). */
   readonly sizing?: readonly MachineSizing[];
@@ -47,9 +47,9 @@ export interface SummaryInput {
   readonly results: readonly VariantResult[];
   readonly steps: readonly TemplateStep[];
   /** The failure-path boot, when it ran. */
-  readonly failure?: { readonly problem?: string; readonly machine: BootedMachine };
+  readonly failure?: ProofOutcome<{ readonly problem?: string; readonly machine: BootedMachine }>;
   /** The mirror-outage boot, when it ran, with the retries its log shows. */
-  readonly mirrorOutage?: { readonly problem?: string; readonly machine: BootedMachine; readonly retries?: { readonly ours: number; readonly apt: number } };
+  readonly mirrorOutage?: ProofOutcome<{ readonly problem?: string; readonly machine: BootedMachine; readonly retries?: { readonly ours: number; readonly apt: number } }>;
   readonly tunnels: readonly string[];
   readonly totalSeconds: number;
 }
@@ -82,8 +82,8 @@ function versionsTable(results: readonly VariantResult[]): string[] {
 
 function bootTable(results: readonly VariantResult[], failure: SummaryInput['failure'], outage: SummaryInput['mirrorOutage']): string[] {
   const machines = [...results.flatMap((result) => result.machines.map((machine) => ({ variant: result.variant.id, machine }))),
-    ...(failure ? [{ variant: 'failure path', machine: failure.machine }] : []),
-    ...(outage ? [{ variant: 'mirror outage', machine: outage.machine }] : [])];
+    ...(failure?.machine ? [{ variant: 'failure path', machine: failure.machine }] : []),
+    ...(outage?.machine ? [{ variant: 'mirror outage', machine: outage.machine }] : [])];
   return table(['machine', 'variant', 'lab host', 'signal', 'boot to signal (s)', 'provisioning phases (s)'], machines.map(({ variant, machine }) => [
     machine.name, variant, `${machine.host.topology} ${machine.host.hostIndex} (${machine.host.logicalId})`,
     machine.signal ? `${machine.signal.status}: ${machine.signal.reason}` : 'none',
@@ -190,15 +190,16 @@ export function rehearsalPassed(input: SummaryInput): boolean {
 export function renderRehearsalSummary(input: SummaryInput): { text: string; passed: boolean } {
   const passed = rehearsalPassed(input);
   const lines = ['## Machines', '', ...versionsTable(input.results), '', ...bootTable(input.results, input.failure, input.mirrorOutage), ''];
-  if (input.failure) {
-    lines.push(input.failure.problem === undefined
-      ? `Failure path: ${input.failure.machine.name}, booted with its first component broken on purpose, signalled ${input.failure.machine.signal?.status} "${input.failure.machine.signal?.reason}": the phase and the end of its log, as expected.`
-      : `Failure path: **FAIL**: ${input.failure.problem}.`, '');
+  const { failure, mirrorOutage } = input;
+  if (failure) {
+    lines.push(failure.machine === undefined || failure.problem !== undefined
+      ? `Failure path: **FAIL**: ${failure.problem}.`
+      : `Failure path: ${failure.machine.name}, booted with its first component broken on purpose, signalled ${failure.machine.signal?.status} "${failure.machine.signal?.reason}": the phase and the end of its log, as expected.`, '');
   }
-  if (input.mirrorOutage) {
-    lines.push(input.mirrorOutage.problem === undefined
-      ? `Mirror outage: ${input.mirrorOutage.machine.name}, whose package mirror refused it for its first ${MIRROR_OUTAGE_SECONDS} s, retried${retriesText(input.mirrorOutage.retries)} and became ready after ${input.mirrorOutage.machine.seconds.toFixed(0)} s, as expected.`
-      : `Mirror outage: **FAIL**: ${input.mirrorOutage.problem}.`, '');
+  if (mirrorOutage) {
+    lines.push(mirrorOutage.machine === undefined || mirrorOutage.problem !== undefined
+      ? `Mirror outage: **FAIL**: ${mirrorOutage.problem}.`
+      : `Mirror outage: ${mirrorOutage.machine.name}, whose package mirror refused it for its first ${MIRROR_OUTAGE_SECONDS} s, retried${retriesText(mirrorOutage.retries)} and became ready after ${mirrorOutage.machine.seconds.toFixed(0)} s, as expected.`, '');
   }
   if (input.results.some((result) => (result.sizing ?? []).length > 0)) {
     lines.push('## Sizing (working set: memory without droppable page cache, sampled every 2 s)', '', ...sizingTable(input.results), '');
@@ -210,7 +211,7 @@ export function renderRehearsalSummary(input: SummaryInput): { text: string; pas
       lines.push(renderCrossStep(result.crossStep).replace(/^\n## Cross-step check:/, `### ${result.variant.id}: cross-step check:`));
     }
   }
-  lines.push(...notRehearsedLines(input.results, [input.failure, input.mirrorOutage].flatMap((extra) => (extra ? [extra.machine] : []))), '');
+  lines.push(...notRehearsedLines(input.results, [failure, mirrorOutage].flatMap((extra) => (extra?.machine ? [extra.machine] : []))), '');
   const times = input.results.map((result) => `${result.variant.id}: boot ${result.bootSeconds.toFixed(0)} s, steps ${(result.stepsSeconds ?? 0).toFixed(0)} s`);
   lines.push(`Time: ${times.join('; ')}; whole rehearsal ${input.totalSeconds.toFixed(0)} s.`, '');
   lines.push(passed ? 'REHEARSAL PASSED' : 'REHEARSAL FAILED');

@@ -32,6 +32,11 @@ export const DOCKER_VARIANTS: readonly DockerVariant[] = [
 /** The emulated VPC subnet's first three bytes (machine.sh makes the network 10.99.0.0/24). */
 export const VPC_PREFIX = '10.99.0';
 
+/** The address on the emulated VPC of a variant's machine: the variant's first address, plus `index`. */
+export function machineAddress(variant: DockerVariant, index = 0): string {
+  return `${VPC_PREFIX}.${variant.firstAddress + index}`;
+}
+
 /** Picks variants by id (`--variants docker26`); unknown ids are an error. */
 export function selectVariants(ids: readonly string[] | undefined): DockerVariant[] {
   if (!ids || ids.length === 0) return [...DOCKER_VARIANTS];

@@ -66,7 +66,7 @@ export function notRehearsedLines(output: string): string[] {
 
 /**
  * What differs between a host's state before a step and after its final
- * reset (see EmulatedHosts.snapshot): `+ item` left behind, `- item` removed
+ * reset (see StepHosts.snapshot): `+ item` left behind, `- item` removed
  * although the step found it there.
  */
 export function snapshotDifference(before: readonly string[], after: readonly string[]): string[] {
@@ -80,4 +80,36 @@ export function snapshotDifference(before: readonly string[], after: readonly st
   const added = [...is].filter(([item, n]) => n > (was.get(item) ?? 0)).map(([item]) => `+ ${item}`);
   const removed = [...was].filter(([item, n]) => n > (is.get(item) ?? 0)).map(([item]) => `- ${item}`);
   return [...added, ...removed].sort((a, b) => (a.slice(2) < b.slice(2) ? -1 : 1));
+}
+
+/** How many times {@link settledLeftovers} looks, a second apart, before reporting leftovers. */
+export const SETTLE_ATTEMPTS = 10;
+
+/** How {@link settledLeftovers} tells and waits. */
+export interface SettleSettings {
+  readonly print: (line: string) => void;
+  /** Waits between looks (tests pass a no-op); default: a timer. */
+  readonly pause?: (milliseconds: number) => Promise<void>;
+}
+
+/**
+ * What is left behind once things settle: the kernel frees a removed
+ * container's namespace (and so its veth pairs) a moment later, so
+ * `differences` (e.g. {@link snapshotDifference} against the state before) is
+ * looked at up to {@link SETTLE_ATTEMPTS} times, a second apart, until it is
+ * empty. Leftovers are printed under `heading`, one an indented line, and returned.
+ */
+export async function settledLeftovers(differences: () => Promise<string[]>, heading: string, settings: SettleSettings): Promise<string[]> {
+  const pause = settings.pause ?? ((milliseconds: number) => new Promise<void>((resolve) => setTimeout(resolve, milliseconds)));
+  let leftovers: string[] = [];
+  for (let attempt = 1; attempt <= SETTLE_ATTEMPTS; attempt += 1) {
+    leftovers = await differences();
+    if (leftovers.length === 0 || attempt === SETTLE_ATTEMPTS) break;
+    await pause(1000);
+  }
+  if (leftovers.length > 0) {
+    settings.print(heading);
+    leftovers.forEach((item) => settings.print(`  ${item}`));
+  }
+  return leftovers;
 }

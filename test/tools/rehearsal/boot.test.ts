@@ -2,10 +2,14 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { filledUserData, isoDurationSeconds, resolveTemplateText, stackNameOf, templateHosts } from '../../../tools/rehearsal/boot';
-import { BootedMachine, BROKEN_ON_PURPOSE, breakFirstComponent, failureSignalProblem, labImagesOfAll, outageRetries, provisionNotRehearsed, provisionPhases } from '../../../tools/rehearsal/fleet';
+import {
+  BootedMachine, BROKEN_ON_PURPOSE, breakFirstComponent, failureSignalProblem, labImagesOfAll, outageRetries, problemOnError, provisionPhases,
+} from '../../../tools/rehearsal/fleet';
+import { readTemplateResources } from '../../../tools/rehearsal/documents';
 import { hostsToBoot } from '../../../tools/rehearsal/rehearsal';
 import { rehearsalPassed, renderRehearsalSummary } from '../../../tools/rehearsal/summary';
-import { machineName, selectVariants } from '../../../tools/rehearsal/variants';
+import { machineAddress, machineName, selectVariants } from '../../../tools/rehearsal/variants';
+import { notRehearsedLines } from '../../../tools/rehearsal/verdict';
 
 const pseudo = { stackName: 'lab-alice', region: 'eu-west-1' };
 
@@ -54,6 +58,7 @@ describe('reading the lab hosts of a template', () => {
     expect(names([{ topology: 'single' }, { topology: 'multi' }])).toEqual(['Single', 'First', 'Second']);
     expect(names([{}])).toEqual(['Single', 'First', 'Second']); // no step can run: boot them all anyway
     expect(() => hostsToBoot([], [{ topology: 'single' }])).toThrow(/nothing to boot/);
+    expect(hostsToBoot(hosts, [{ topology: 'single' }])[0].userData).toBe("STACK='lab-alice' REGION='us-east-1' ID=single1");
   });
 
   test('the stack name comes from the manifest, else from the file name', () => {
@@ -75,7 +80,7 @@ describe('the user data EC2 would give a host', () => {
   test('pseudo parameters are filled in; Fn::Base64 and Fn::Join are resolved', () => {
     const file = assembly({ Single: instance('single', '1') });
     const [host] = templateHosts([file]);
-    expect(filledUserData(host, 'eu-west-1')).toBe("STACK='lab-alice' REGION='eu-west-1' ID=single1");
+    expect(filledUserData(host, readTemplateResources(file), 'eu-west-1')).toBe("STACK='lab-alice' REGION='eu-west-1' ID=single1");
   });
 
   test('a Ref to a wait condition handle becomes a URL the cfn-signal stand-in records', () => {
@@ -85,7 +90,7 @@ describe('the user data EC2 would give a host', () => {
         UserData: { 'Fn::Base64': { 'Fn::Join': ['', ["WAIT_HANDLE='", { Ref: 'Handle' }, "'"]] } } } }),
     });
     const [host] = templateHosts([file]);
-    expect(filledUserData(host)).toBe("WAIT_HANDLE='https://rehearsal.invalid/wait-condition/lab-alice/Handle'");
+    expect(filledUserData(host, readTemplateResources(file))).toBe("WAIT_HANDLE='https://rehearsal.invalid/wait-condition/lab-alice/Handle'");
   });
 
   test('anything only a deploy can know is an error that names it', () => {
@@ -151,7 +156,7 @@ describe('provisioning phases and variants', () => {
       '[provision] pipework check: done, with 1 part(s) NOT REHEARSED (above) (1 s)',
     ].join('\n');
     expect(provisionPhases(log)).toEqual([{ phase: 'pipework install', seconds: 7 }, { phase: 'pipework check', seconds: 1 }]);
-    expect(provisionNotRehearsed(`${log}\n${log}`)).toEqual([
+    expect([...new Set(notRehearsedLines(`${log}\n${log}`))]).toEqual([ // the distinct lines, as bootMachine keeps them
       'NOT REHEARSED: pipework download: curl https://raw.githubusercontent.com/jpetazzo/pipework/9ba97f1/pipework (GitHub is unreachable from this machine)',
     ]);
   });
@@ -161,13 +166,14 @@ describe('provisioning phases and variants', () => {
     expect(labImagesOfAll(["LAB_IMAGES='client'\n", '#!/bin/bash\necho custom user data\n'])).toBeUndefined();
   });
 
-  test('variants by id, and machine names', () => {
+  test('variants by id, and machine names and addresses', () => {
     expect(selectVariants(undefined).map((variant) => variant.release)).toEqual(['trixie', 'unstable']);
     expect(selectVariants(['docker28']).map((variant) => variant.id)).toEqual(['docker28']);
     expect(() => selectVariants(['docker99'])).toThrow(/no variant docker99 \(known: docker26, docker28\)/);
     const [docker26] = selectVariants(['docker26']);
     expect(machineName(docker26, 'single', 1)).toBe('d26s1');
     expect(machineName(docker26, 'multi', 2)).toBe('d26m2');
+    expect([machineAddress(docker26), machineAddress(docker26, 2), machineAddress({ ...docker26, firstAddress: 41 })]).toEqual(['10.99.0.11', '10.99.0.13', '10.99.0.41']);
   });
 });
 
@@ -187,7 +193,7 @@ describe('issue 11.5: what the rehearsal requires of a failing and of a hindered
 
   const machine = (name: string, extra: Partial<BootedMachine> = {}): BootedMachine => ({
     name, address: '10.99.0.41', seconds: 95, phases: [], notRehearsed: [],
-    host: { templateFile: 't', stackName: 's', logicalId: 'SingleHost', topology: 'outage', hostIndex: 1, readinessTimeoutSeconds: 1800 },
+    host: { templateFile: 't', stackName: 's', logicalId: 'SingleHost', topology: 'outage', hostIndex: 1, readinessTimeoutSeconds: 1800, userData: '' },
     signal: { status: 'SUCCESS', reason: 'lab host ready, degraded: pipework: its download from GitHub failed 1 time(s)' }, ...extra,
   });
 
@@ -213,5 +219,18 @@ describe('issue 11.5: what the rehearsal requires of a failing and of a hindered
     expect(text).toContain('pipework install 3 DEGRADED, lab-tools install 8');
     expect(text).toContain('- `pipework download: curl URL (GitHub is unreachable from this machine)` (printed by provisioning of d26s1)');
     expect(rehearsalPassed({ ...input, mirrorOutage: { machine: machine('d26o1'), problem: 'signalled nothing' } })).toBe(false);
+  });
+
+  test('a proof that throws while the steps run is reported as its own failure, without a machine, and fails the rehearsal', async () => {
+    const thrown = await problemOnError(Promise.reject(new Error('machine.sh boot d26f1 failed (exit 1)')));
+    expect(thrown).toEqual({ problem: 'stopped by an error: machine.sh boot d26f1 failed (exit 1)' });
+    const held = { machine: machine('d26o1') };
+    expect(await problemOnError(Promise.resolve(held))).toBe(held);
+    const results = [{ variant: selectVariants(['docker26'])[0], machines: [machine('d26s1')], bootSeconds: 100, steps: [] }];
+    const { text, passed } = renderRehearsalSummary({ results, steps: [], tunnels: ['gre'], totalSeconds: 300, failure: thrown, mirrorOutage: thrown });
+    expect(passed).toBe(false);
+    expect(text).toContain('Failure path: **FAIL**: stopped by an error: machine.sh boot d26f1 failed (exit 1).');
+    expect(text).toContain('Mirror outage: **FAIL**: stopped by an error: machine.sh boot d26f1 failed (exit 1).');
+    expect(text).not.toContain('| failure path |');
   });
 });

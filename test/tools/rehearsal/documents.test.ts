@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import {
-  findTemplateFiles, groupStepDocuments, readImageContexts, readStepDocuments, stepDocumentFromResource, writeImageContexts,
+  findTemplateFiles, groupStepDocuments, readStepDocuments, stepDocumentFromResource,
 } from '../../../tools/rehearsal/documents';
 import { withUndeployedStepFolders } from '../../../tools/rehearsal/rehearsal';
 import { HOSTS_PARAMETER, STEP_ACTIONS } from '../../../lib/contract';
@@ -129,37 +129,5 @@ describe('reading one document resource', () => {
       Properties: { ...properties, Content: { schemaVersion: '2.2', mainSteps: [{ action: 'aws:runShellScript', inputs: { runCommand: [{ 'Fn::Join': ['', ['a']] }] } }] } },
     };
     expect(() => stepDocumentFromResource('t.template.json', 'X', joined)).toThrow(/runCommand is a list of plain strings/);
-  });
-});
-
-describe('image build contexts from AWS::CloudFormation::Init', () => {
-  test('written to a folder per image, binary files decoded', () => {
-    const images = tempDirectory();
-    const out = tempDirectory();
-    try {
-      fs.mkdirSync(path.join(images, 'hello', 'sub'), { recursive: true });
-      fs.writeFileSync(path.join(images, 'hello', 'Dockerfile'), 'FROM scratch\n');
-      fs.writeFileSync(path.join(images, 'hello', 'sub', 'blob.bin'), Buffer.from([0, 1, 2, 255]));
-      fs.mkdirSync(path.join(images, 'client'));
-      fs.writeFileSync(path.join(images, 'client', 'Dockerfile'), 'FROM debian:trixie-slim\n');
-      const templateFile = writeFixtureAssembly(FIXTURE_STEPS, out, { imagesDirectory: images });
-      const contexts = readImageContexts([templateFile]);
-      expect([...contexts.keys()].sort()).toEqual(['client', 'hello']);
-      const folders = writeImageContexts(contexts, path.join(out, 'images'));
-      expect(fs.readFileSync(path.join(folders.get('hello') as string, 'sub', 'blob.bin'))).toEqual(Buffer.from([0, 1, 2, 255]));
-      expect(fs.readFileSync(path.join(folders.get('client') as string, 'Dockerfile'), 'utf8')).toBe('FROM debian:trixie-slim\n');
-    } finally {
-      fs.rmSync(images, { recursive: true, force: true });
-      fs.rmSync(out, { recursive: true, force: true });
-    }
-  });
-
-  test('a template without them has none', () => {
-    const out = tempDirectory();
-    try {
-      expect(readImageContexts([writeFixtureAssembly(FIXTURE_STEPS, out)]).size).toBe(0);
-    } finally {
-      fs.rmSync(out, { recursive: true, force: true });
-    }
   });
 });

@@ -61,6 +61,7 @@ describe('step selection', () => {
   });
   test('an unknown step is an error that lists the known ones', () => {
     expect(() => selectSteps(steps, ['09'])).toThrow(/no step 09 in the templates \(steps found: 01-docker-on-the-host, 03-linking, 06-across-hosts\)/);
+    expect(() => selectSteps(steps, ['006'])).toThrow(/no step 006 in the templates/); // a number has one or two digits, as for the lab command
   });
 });
 

@@ -3,7 +3,7 @@ import { progressLine, stepFailure, stepPassed, StepResult } from '../../../tool
 import { renderRehearsalSummary } from '../../../tools/rehearsal/summary';
 import { DOCKER_VARIANTS } from '../../../tools/rehearsal/variants';
 import { TemplateStep } from '../../../tools/rehearsal/documents';
-import { judgeAction, notRehearsedLines, snapshotDifference } from '../../../tools/rehearsal/verdict';
+import { judgeAction, notRehearsedLines, SETTLE_ATTEMPTS, settledLeftovers, snapshotDifference } from '../../../tools/rehearsal/verdict';
 
 const OK_EXIT = { exitCode: 0, signal: null, timedOut: false };
 
@@ -42,6 +42,20 @@ describe('verdict on an action', () => {
     expect(snapshotDifference(['link eth0', 'link docker0'], ['link eth0', 'link docker0'])).toEqual([]);
     expect(snapshotDifference(['link eth0', 'link br1'], ['link eth0', 'container app01 cnlab/hello']))
       .toEqual(['+ container app01 cnlab/hello', '- link br1']);
+  });
+  test('leftovers once things settle: looked at until none are left, at most SETTLE_ATTEMPTS times, the last ones printed', async () => {
+    const printed: string[] = [];
+    const pauses: number[] = [];
+    const settings = { print: (line: string) => printed.push(line), pause: async (milliseconds: number) => { pauses.push(milliseconds); } };
+    const looks = [['+ link veth1'], ['+ link veth1'], []];
+    expect(await settledLeftovers(async () => looks.shift() ?? [], 'differs:', settings)).toEqual([]);
+    expect(pauses).toEqual([1000, 1000]);
+    expect(printed).toEqual([]);
+    let count = 0;
+    expect(await settledLeftovers(async () => { count += 1; return ['+ container x']; }, 'differs:', settings)).toEqual(['+ container x']);
+    expect(count).toBe(SETTLE_ATTEMPTS);
+    expect(pauses).toHaveLength(2 + SETTLE_ATTEMPTS - 1);
+    expect(printed).toEqual(['differs:', '  + container x']);
   });
 });
 

@@ -115,12 +115,21 @@ cmd_network() {
   say "network $NETWORK ($NETWORK_SUBNET, gateway $NETWORK_GATEWAY, MTU $NETWORK_MTU) made"
 }
 
+# stop_preload_engine PID RUN: stops a throw-away engine of preload (unshare
+# execs dockerd, so PID is the engine's) and removes its run folder.
+stop_preload_engine() {
+  local engine=$1 run=$2
+  kill "$engine" 2>/dev/null || true
+  wait "$engine" 2>/dev/null || true
+  rm -rf "$run"
+}
+
 # preload DATA_ROOT TAR...: load images into a Docker data folder before the
 # machine's own Docker first starts there, with a throw-away engine of this
 # computer (no network, no iptables, in a network namespace of its own). The
 # folder then holds only images.
 preload() {
-  local data_root=$1 run n=0 tarball
+  local data_root=$1 run n=0 tarball engine
   shift
   [ "$#" -gt 0 ] || return 0
   run=$(mktemp -d /run/cnlab-preload.XXXXXX)
@@ -129,6 +138,11 @@ preload() {
   unshare --net dockerd --data-root "$data_root" --exec-root "$run/exec" --pidfile "$run/dockerd.pid" \
     -H "unix://$run/docker.sock" --bridge=none --iptables=false --ip-masq=false \
     --ip-forward=false --storage-driver overlay2 >"$run/dockerd.log" 2>&1 </dev/null &
+  engine=$!
+  # Whatever ends the script from here (die, a failed docker load under set -e)
+  # stops the engine first: it must not outlive the boot that started it.
+  # shellcheck disable=SC2064 # expanded now, on purpose: this call's engine and folder
+  trap "stop_preload_engine $engine '$run'" EXIT
   until DOCKER_HOST="unix://$run/docker.sock" docker info >/dev/null 2>&1; do
     n=$((n + 1))
     [ "$n" -lt 100 ] || { tail -n 20 "$run/dockerd.log" >&2; die "the preload engine did not start"; }
@@ -137,11 +151,10 @@ preload() {
   for tarball in "$@"; do
     DOCKER_HOST="unix://$run/docker.sock" docker load -q -i "$tarball" | sed 's/^/    /'
   done
-  kill "$(cat "$run/dockerd.pid")"
-  while [ -f "$run/dockerd.pid" ] && kill -0 "$(cat "$run/dockerd.pid")" 2>/dev/null; do sleep 0.2; done
+  trap - EXIT
+  stop_preload_engine "$engine" "$run"
   # Only the images stay; the machine's engine makes its own networks and state.
   rm -rf "$data_root"/{network,buildkit,containers,runtimes,tmp,swarm,plugins,engine-id}
-  rm -rf "$run"
 }
 
 cmd_boot() {
