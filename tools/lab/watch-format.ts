@@ -1,5 +1,5 @@
 import { describeHost } from './aws/host-inventory';
-import { formatTable } from './format';
+import { formatReasonLines, formatTable } from './format';
 import { attendeeStandings, ProgressSnapshot } from './progress';
 import { isFailedCell } from './results';
 import { EXPIRY_SOON_MINUTES } from './time-left';
@@ -83,10 +83,7 @@ function problemLines(snapshot: ProgressSnapshot, snapshotRound: number): string
   }
   const failed = snapshot.grid.cells.filter(isFailedCell);
   if (failed.length > 0) {
-    lines.push('', `FAIL reasons of round ${snapshotRound}:`);
-    const attendeeWidth = Math.max(...failed.map((cell) => cell.attendee.length));
-    const stepWidth = Math.max(...failed.map((cell) => cell.stepId.length));
-    failed.forEach((cell) => lines.push(`  ${cell.attendee.padEnd(attendeeWidth)}  ${cell.stepId.padEnd(stepWidth)}  ${cell.verdict.padEnd(7)}  ${cell.reason ?? ''}`.trimEnd()));
+    lines.push('', `FAIL reasons of round ${snapshotRound}:`, ...formatReasonLines(failed));
   }
   snapshot.grid.warnings.forEach((warning) => lines.push(`warning: ${warning}`));
   return lines;
