@@ -1,7 +1,7 @@
 import { HostCommandResult, STDERR_LIMIT, STDOUT_LIMIT } from './aws/command-runner';
 import { describeHost, FoundHost } from './aws/host-inventory';
 import { AttendeeStackState, ExtendResult } from './aws/stacks';
-import { CheckCell, CheckGrid, CheckVerdict, HostReadiness, HostStepResult, isFailedCell, StepActionReport } from './results';
+import { cellAt, CheckCell, CheckGrid, CheckVerdict, HostReadiness, HostStepResult, isFailedCell, StepActionReport } from './results';
 import { timeLeft } from './time-left';
 
 // Pure text and JSON shaping; nothing here talks to AWS.
@@ -128,10 +128,8 @@ export function failureReason(result: HostCommandResult): string {
 
 /** The attendee × step grid, a legend of the step numbers, and the reason of every cell that is not PASS. */
 export function formatCheckGrid(grid: CheckGrid): string {
-  const cellOf = (attendee: string, stepId: string): CheckCell | undefined =>
-    grid.cells.find((cell) => cell.attendee === attendee && cell.stepId === stepId);
   const header = ['ATTENDEE', ...grid.stepIds.map((stepId) => stepId.slice(0, 2))];
-  const rows = grid.attendees.map((attendee) => [attendee, ...grid.stepIds.map((stepId) => cellOf(attendee, stepId)?.verdict ?? '-')]);
+  const rows = grid.attendees.map((attendee) => [attendee, ...grid.stepIds.map((stepId) => cellAt(grid, attendee, stepId)?.verdict ?? '-')]);
   const lines = [formatTable(header, rows)];
   lines.push('', `steps: ${grid.stepIds.join(', ')}`);
   const problems = grid.cells.filter(isFailedCell);
@@ -196,7 +194,7 @@ export function checkGridToJson(grid: CheckGrid): CheckGridJson {
   }
   return {
     workshop: grid.workshop,
-    ok: counts.FAIL + counts.OFFLINE + counts.TIMEOUT + counts.UNKNOWN === 0,
+    ok: !grid.cells.some(isFailedCell),
     steps: grid.stepIds,
     attendees: grid.attendees,
     grid: table,
