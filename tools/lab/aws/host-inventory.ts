@@ -3,7 +3,7 @@ import { DescribeInstanceInformationCommand, DescribeInstanceInformationCommandO
 import { ATTENDEE_NAME_RULE, isTopologyKind, isValidAttendeeName, LAB_TAGS, quoteInput, TopologyKind, TOPOLOGY_KINDS } from '../../../lib/contract';
 import { LabInputError } from '../errors';
 import { LabContext } from './context';
-import { withBackoff } from './retry';
+import { chunks, withBackoff } from './retry';
 
 /** The tags by which the lab command finds and orders hosts (docs/design.md "Tags"). */
 const HOST_TAGS = LAB_TAGS;
@@ -260,8 +260,7 @@ async function describeAgentStatuses(context: LabContext, instanceIds: readonly 
 
 async function askAgentStatuses(context: LabContext, instanceIds: readonly string[]): Promise<Map<string, string>> {
   const statuses = new Map<string, string>();
-  for (let start = 0; start < instanceIds.length; start += 50) {
-    const batch = instanceIds.slice(start, start + 50);
+  for (const batch of chunks(instanceIds, 50)) {
     let nextToken: string | undefined;
     do {
       const page: DescribeInstanceInformationCommandOutput = await withBackoff(() => context.ssm.send(new DescribeInstanceInformationCommand({
