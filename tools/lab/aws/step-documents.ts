@@ -70,7 +70,7 @@ export function resolveStep(
     : `none: ${noStepsHint}`;
   const found = steps.find((step) => matchesStepSelector(step.stepId, input));
   if (!found) {
-    throw new LabInputError(`Unknown step ${JSON.stringify(input)}; allowed: ${allowed}.`);
+    throw new LabInputError(`Unknown step ${quoteInput(input)}; allowed: ${allowed}.`);
   }
   return found;
 }
