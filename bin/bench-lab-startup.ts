@@ -6,11 +6,12 @@
  * a warm-up. Prints a markdown table (docs/lab-command.md shows one).
  */
 import * as path from 'path';
+import { quoteInput } from '../lib/contract';
 import { labStartupReport } from '../tools/bench/lab-startup';
 
 const runs = Number(process.argv[2] ?? 10);
 if (!Number.isInteger(runs) || runs < 1 || runs > 100) {
-  console.error(`bench:lab-startup: RUNS must be a whole number from 1 to 100, not ${JSON.stringify(process.argv[2])}`);
+  console.error(`bench:lab-startup: RUNS must be a whole number from 1 to 100, not ${quoteInput(process.argv[2])}`);
   process.exit(2);
 }
 labStartupReport(path.resolve(__dirname, '..'), runs).then(

@@ -2,6 +2,7 @@
 // kinds, step ids and actions, the HOSTS parameter, host paths. Plain
 // TypeScript: nothing here may import aws-cdk-lib, constructs or the rest of lib/.
 export * from './cidr';
+export * from './expiry';
 export * from './host-access';
 export * from './host-paths';
 export * from './input';

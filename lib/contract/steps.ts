@@ -17,10 +17,26 @@ export const STEP_ID_PATTERN = /^\d\d-[a-z0-9-]+$/;
 /** Longest step id: document names `<workshop>-<step>-<action>` must stay within 128 characters. */
 export const MAX_STEP_ID_LENGTH = 64;
 
+/** Whether a text is a valid step id: {@link STEP_ID_PATTERN}, at most {@link MAX_STEP_ID_LENGTH} characters. */
+export function isValidStepId(text: string): boolean {
+  return STEP_ID_PATTERN.test(text) && text.length <= MAX_STEP_ID_LENGTH;
+}
+
+/** A step selector that is a step number: one or two digits (`6`, `06`). */
+const STEP_NUMBER_SELECTOR = /^\d{1,2}$/;
+
+/**
+ * Whether a text is a step selector (see {@link matchesStepSelector}): a step
+ * number (`6`, `06`; spaces around it are ignored) or a valid step id.
+ */
+export function isStepSelector(text: string): boolean {
+  return STEP_NUMBER_SELECTOR.test(text.trim()) || isValidStepId(text);
+}
+
 /** Whether a step id (`06-across-hosts`) is meant by a selector: the id itself, or its number (`6`, `06`). */
 export function matchesStepSelector(stepId: string, selector: string): boolean {
   const trimmed = selector.trim();
-  if (/^\d{1,2}$/.test(trimmed)) {
+  if (STEP_NUMBER_SELECTOR.test(trimmed)) {
     return stepId.startsWith(`${trimmed.padStart(2, '0')}-`);
   }
   return stepId === trimmed;

@@ -3,7 +3,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import { Construct } from 'constructs';
-import { expiryScheduleGroupName, LAB_TAGS, workshopIamPath } from '../contract';
+import { EXPIRES_AT_PATTERN, expiryScheduleGroupName, LAB_TAGS, workshopIamPath } from '../contract';
 
 /** What happens to an attendee's lab when it expires. */
 export type ExpiryAction = 'stop' | 'delete';
@@ -17,13 +17,9 @@ export const EXPIRY_TARGETS = {
   delete: 'arn:aws:scheduler:::aws-sdk:cloudformation:deleteStack',
 } as const;
 
-/** The text an `at(...)` expression takes: yyyy-mm-ddThh:mm:ss, in UTC, no zone suffix. */
-export function atExpressionTime(date: Date): string {
-  return date.toISOString().slice(0, 19);
-}
-
-/** What an expiry time parameter (ExpiresAt) accepts: the text of an `at(...)` expression. */
-export const EXPIRES_AT_PATTERN = '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}$';
+// The expiry time's text and pattern live in the contract (the lab command reads and moves it too);
+// exported here as before.
+export { atExpressionTime, EXPIRES_AT_PATTERN } from '../contract';
 
 /** Properties of a {@link LabExpiry}. */
 export interface LabExpiryProps {
@@ -185,7 +181,7 @@ function validateLabExpiryProps(where: string, props: LabExpiryProps): void {
   if (!EXPIRY_ACTIONS.includes(props.action)) {
     throw new Error(`LabExpiry ${where}: 'action' is ${JSON.stringify(props.action)}; allowed: ${EXPIRY_ACTIONS.join(', ')}.`);
   }
-  if (!Token.isUnresolved(props.expiresAt) && !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/.test(props.expiresAt)) {
+  if (!Token.isUnresolved(props.expiresAt) && !new RegExp(EXPIRES_AT_PATTERN).test(props.expiresAt)) {
     throw new Error(`LabExpiry ${where}: 'expiresAt' is ${JSON.stringify(props.expiresAt)}; allowed: yyyy-mm-ddThh:mm:ss in UTC, e.g. 2026-05-04T18:00:00.`);
   }
   if ((props.instances ?? []).length === 0) {

@@ -5,10 +5,10 @@ import { Construct } from 'constructs';
 import { AttendeeAccess } from '../access/attendee-access';
 import { formatUsd, hostHourUsd, PRICES_CHECKED, PRICES_REGION, stoppedHostHourUsd } from '../cost/prices';
 import {
-  ATTENDEE_NAME_RULE, DEFAULT_WORKSHOP_NAME, hostCountProblem, isTopologyKind, sshCidrProblem, isValidAttendeeName, isValidWorkshopName,
-  LAB_TAGS, saveKeyCommand, takesHostsParameter, TOPOLOGIES, TopologyKind, TOPOLOGY_KINDS, workshopIamPath, WORKSHOP_NAME_RULE,
+  ATTENDEE_NAME_RULE, atExpressionTime, DEFAULT_WORKSHOP_NAME, EXPIRES_AT_PARAMETER, EXPIRES_AT_PATTERN, hostCountProblem, isTopologyKind,
+  sshCidrProblem, isValidAttendeeName, isValidWorkshopName, LAB_TAGS, saveKeyCommand, takesHostsParameter, TOPOLOGIES, TopologyKind, TOPOLOGY_KINDS, workshopIamPath, WORKSHOP_NAME_RULE,
 } from '../contract';
-import { atExpressionTime, EXPIRES_AT_PATTERN, ExpiryAction, EXPIRY_ACTIONS, LabExpiry } from '../expiry/lab-expiry';
+import { ExpiryAction, EXPIRY_ACTIONS, LabExpiry } from '../expiry/lab-expiry';
 import { HostComponent } from '../host/host-component';
 import { LabHost, LabHostProps } from '../host/lab-host';
 import { HostOs } from '../host/host-os';
@@ -256,7 +256,7 @@ export class AttendeeStack extends Stack {
    */
   private addExpiry(expiry: AttendeeExpiry): void {
     const action = expiry.action ?? 'stop';
-    const expiresAt = new CfnParameter(this, 'ExpiresAt', {
+    const expiresAt = new CfnParameter(this, EXPIRES_AT_PARAMETER, {
       type: 'String',
       default: expiry.expiresAt ? atExpressionTime(expiry.expiresAt) : undefined,
       allowedPattern: EXPIRES_AT_PATTERN,

@@ -1,7 +1,7 @@
 import { Aws, CfnCondition, CfnMapping, CfnOutput, CfnParameter, CfnResource, Fn, Stack, StackProps, Tags, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct, IConstruct } from 'constructs';
-import { DEFAULT_WORKSHOP_NAME, isValidWorkshopName, LAB_TAGS, saveKeyCommand, takesHostsParameter, TopologyKind, TOPOLOGY_KINDS, WORKSHOP_NAME_RULE } from '../contract';
+import { DEFAULT_WORKSHOP_NAME, EXPIRES_AT_PARAMETER, EXPIRES_AT_PATTERN, isValidWorkshopName, LAB_TAGS, saveKeyCommand, takesHostsParameter, TopologyKind, TOPOLOGY_KINDS, WORKSHOP_NAME_RULE } from '../contract';
 import { attendeeHourUsd, formatUsd, PRICES_CHECKED, PRICES_REGION, pricedInstanceTypes } from '../cost/prices';
 import { LabExpiry } from '../expiry/lab-expiry';
 import { HostOs } from '../host/host-os';
@@ -179,10 +179,10 @@ export class SelfContainedLabStack extends Stack {
       allowedValues: Object.keys(TEMPLATE_TOPOLOGIES),
       description: `Which hosts: single (1 host, steps 1-5 and 7), multi (${TEMPLATE_MULTI_HOST_COUNT} hosts, step 6) or both.`,
     });
-    const expiresAt = new CfnParameter(this, 'ExpiresAt', {
+    const expiresAt = new CfnParameter(this, EXPIRES_AT_PARAMETER, {
       type: 'String',
       default: '',
-      allowedPattern: '^$|^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}$',
+      allowedPattern: `^$|${EXPIRES_AT_PATTERN}`,
       constraintDescription: 'empty, or a UTC time written yyyy-mm-ddThh:mm:ss',
       description: 'When to stop the hosts, UTC, yyyy-mm-ddThh:mm:ss (e.g. 8 hours from now). Empty: never; delete the stack when done.',
     });
@@ -191,7 +191,7 @@ export class SelfContainedLabStack extends Stack {
     }
     this.templateOptions.metadata = {
       'AWS::CloudFormation::Interface': {
-        ParameterGroups: [{ Label: { default: 'Lab hosts' }, Parameters: ['Topologies', 'InstanceType', 'ExpiresAt', 'SshCidr'] }],
+        ParameterGroups: [{ Label: { default: 'Lab hosts' }, Parameters: ['Topologies', 'InstanceType', EXPIRES_AT_PARAMETER, 'SshCidr'] }],
       },
     };
     return { sshCidr, instanceType, topologies, expiresAt };

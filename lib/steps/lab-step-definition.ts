@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import {
-  HOSTS_PARAMETER, isTopologyKind, MAX_STEP_ID_LENGTH, STEP_ACTIONS, STEP_ID_PATTERN, STEP_PARAMETER_NAME_PATTERN, StepAction,
+  HOSTS_PARAMETER, isTopologyKind, isValidStepId, MAX_STEP_ID_LENGTH, STEP_ACTIONS, STEP_ID_PATTERN, STEP_PARAMETER_NAME_PATTERN, StepAction,
   StepParameter, takesHostsParameter, TopologyKind, TOPOLOGY_KINDS,
 } from '../contract';
 import { assetPath } from '../private/assets';
@@ -86,7 +86,7 @@ export class LabStepDefinition {
       throw new Error(`${what}: folder ${folder} does not exist.`);
     }
     const problems: string[] = [];
-    if (!STEP_ID_PATTERN.test(this.id) || this.id.length > MAX_STEP_ID_LENGTH) {
+    if (!isValidStepId(this.id)) {
       problems.push(`the folder name must be two digits, a dash and a slug of lower case letters, digits and dashes, up to ${MAX_STEP_ID_LENGTH} characters (e.g. 06-across-hosts)`);
     }
     const missing = STEP_FILES.filter((name) => !fs.existsSync(path.join(folder, name)));

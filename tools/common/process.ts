@@ -65,6 +65,9 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
 /**
  * Runs a command in its own process group, its stdout and stderr streamed to
  * a log file; on timeout the whole group is killed (TERM, then KILL 10 s later).
+ * What it writes into the log itself (a timeout, a failed start, the exit line)
+ * stands in square brackets, naming no tool: the rehearsal and deploy:local both
+ * run their commands through it.
  */
 export function runLogged(command: string, args: readonly string[], options: RunLoggedOptions): Promise<LoggedRun> {
   fs.mkdirSync(path.dirname(options.logFile), { recursive: true });
@@ -87,7 +90,7 @@ export function runLogged(command: string, args: readonly string[], options: Run
     let killTimer: NodeJS.Timeout | undefined;
     const timeout = options.timeoutSeconds === undefined ? undefined : setTimeout(() => {
       timedOut = true;
-      log.write(`\n[rehearsal] timed out after ${options.timeoutSeconds} s: stopping the command\n`);
+      log.write(`\n[timed out after ${options.timeoutSeconds} s: stopping the command]\n`);
       killGroup(child, 'SIGTERM');
       killTimer = setTimeout(() => killGroup(child, 'SIGKILL'), 10_000);
     }, options.timeoutSeconds * 1000);
@@ -115,7 +118,7 @@ export function runLogged(command: string, args: readonly string[], options: Run
       log.end(() => resolve({ exitCode, signal, timedOut, seconds, logFile: options.logFile, stdout: output }));
     };
     child.on('error', (error) => {
-      log.write(`\n[rehearsal] could not start ${command}: ${error.message}\n`);
+      log.write(`\n[could not start ${command}: ${error.message}]\n`);
       finish(127, null);
     });
     child.on('close', (code, signal) => finish(code, signal));

@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { quoteInput } from '../../lib/contract';
 import { straceAvailable } from '../common/process';
 import { summarizeConnections } from './connections';
 import { DeployLocalRun, KnownEmulatorLimit, LOGS, PhaseError, rel, resetRunDirectory, RUN_DIR } from './harness';
@@ -28,7 +29,7 @@ export function parseDeployLocalArgs(args: readonly string[]): { port?: number; 
   const unknown = args.filter((arg, index) => !['--port', '--no-trace', '--help', '-h'].includes(arg) && args[index - 1] !== '--port');
   const portText = args.includes('--port') ? args[args.indexOf('--port') + 1] : undefined;
   if (unknown.length > 0 || (args.includes('--port') && (portText === undefined || !/^\d{2,5}$/.test(portText)))) {
-    return `deploy:local: unexpected arguments: ${args.join(' ')}`;
+    return `deploy:local: unexpected arguments: ${quoteInput(args.join(' '))}`;
   }
   return { port: portText === undefined ? undefined : Number(portText), trace: !args.includes('--no-trace'), help: args.includes('--help') || args.includes('-h') };
 }

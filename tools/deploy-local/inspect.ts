@@ -27,8 +27,17 @@ export function emulatorClients(endpoint: string): EmulatorClients {
   return { cloudFormation: new CloudFormationClient(config), ec2: new EC2Client(config), ssm: new SSMClient(config) };
 }
 
-/** A stack's status and outputs, or undefined when it does not exist. */
-export async function describeStack(clients: EmulatorClients, stackName: string): Promise<{ status: string; outputs: Record<string, string>; tags: Record<string, string> } | undefined> {
+/** A stack as DescribeStacks reports it, its lists turned into key -> value records. */
+export interface StackDescription {
+  readonly status: string;
+  readonly outputs: Readonly<Record<string, string>>;
+  readonly tags: Readonly<Record<string, string>>;
+  /** The stack parameters' current values (e.g. ExpiresAt). */
+  readonly parameters: Readonly<Record<string, string>>;
+}
+
+/** A stack's status, outputs, tags and parameters, or undefined when it does not exist. */
+export async function describeStack(clients: EmulatorClients, stackName: string): Promise<StackDescription | undefined> {
   let stack: Stack | undefined;
   try {
     stack = (await clients.cloudFormation.send(new DescribeStacksCommand({ StackName: stackName }))).Stacks?.[0];
@@ -45,6 +54,7 @@ export async function describeStack(clients: EmulatorClients, stackName: string)
     status: stack.StackStatus ?? 'UNKNOWN',
     outputs: Object.fromEntries((stack.Outputs ?? []).map((output) => [output.OutputKey ?? '', output.OutputValue ?? ''])),
     tags: Object.fromEntries((stack.Tags ?? []).map((tag) => [tag.Key ?? '', tag.Value ?? ''])),
+    parameters: Object.fromEntries((stack.Parameters ?? []).map((parameter) => [parameter.ParameterKey ?? '', parameter.ParameterValue ?? ''])),
   };
 }
 

@@ -1,10 +1,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { GetCommandInvocationCommand } from '@aws-sdk/client-ssm';
-import { HOSTS_PARAMETER } from '../../lib/contract';
+import { atExpressionTime, EXPIRES_AT_PARAMETER, HOSTS_PARAMETER } from '../../lib/contract';
 import { bundleLabCommand } from '../build/lab-bundle';
 import { ATTENDEES, DeployLocalRun, expect, ids, LOGS, rel, required, RUN_DIR, WORKSHOP } from './harness';
+import { describeStack } from './inspect';
 import { cdkDeployArguments, EMULATOR_EXPIRES_AT, Phase } from './phases';
 
 /** What `lab check --json` prints, as far as the phases read it. */
@@ -180,23 +180,33 @@ export const labCards: Phase = {
   },
 };
 
+/** The attendee stacks' first expiry as their ExpiresAt parameter holds it (no zone suffix). */
+const FIRST_EXPIRES_AT = atExpressionTime(new Date(EMULATOR_EXPIRES_AT));
+
+/** How many hours the labExtend phase moves alice's expiry. */
+const EXTEND_HOURS = 2;
+
+/** alice's ExpiresAt after the labExtend phase: the first expiry (EMULATOR_EXPIRES_AT) plus EXTEND_HOURS. */
+const EXTENDED_EXPIRES_AT = atExpressionTime(new Date(Date.parse(EMULATOR_EXPIRES_AT) + EXTEND_HOURS * 3_600_000));
+
+/** An attendee stack's ExpiresAt parameter as the emulator's CloudFormation holds it (undefined: no such stack or parameter). */
+async function deployedExpiresAt(run: DeployLocalRun, attendee: string): Promise<string | undefined> {
+  return (await describeStack(required(run.clients, 'the emulator clients'), `${WORKSHOP}-${attendee}`))?.parameters[EXPIRES_AT_PARAMETER];
+}
+
 /**
  * `lab extend --attendee alice --hours 2`: CloudFormation updates alice's stack with its deployed
  * template and ExpiresAt two hours later; bob's is left as it was.
  */
 export const labExtend: Phase = {
-  name: 'lab extend --attendee alice --hours 2',
+  name: `lab extend --attendee alice --hours ${EXTEND_HOURS}`,
   run: async (run) => {
-    const outcome = await run.lab('lab-extend', ['extend', '--attendee', 'alice', '--hours', '2']);
+    const outcome = await run.lab('lab-extend', ['extend', '--attendee', 'alice', '--hours', String(EXTEND_HOURS)]);
     expect(outcome.exitCode === 0, `lab extend exited ${outcome.exitCode}; see ${rel(LOGS)}/lab-extend.log`);
-    const clients = required(run.clients, 'the emulator clients');
-    const expiresAt = async (attendee: string): Promise<string | undefined> => (await clients.cloudFormation.send(new DescribeStacksCommand({ StackName: `${WORKSHOP}-${attendee}` })))
-      .Stacks?.[0]?.Parameters?.find((parameter) => parameter.ParameterKey === 'ExpiresAt')?.ParameterValue;
-    const expected = new Date(Date.parse(EMULATOR_EXPIRES_AT) + 2 * 3_600_000).toISOString().slice(0, 19);
-    const [alice, bob] = [await expiresAt('alice'), await expiresAt('bob')];
-    expect(alice === expected, `alice's ExpiresAt is ${alice}; expected ${expected}`);
-    expect(bob === EMULATOR_EXPIRES_AT.slice(0, 19), `bob's ExpiresAt is ${bob}; it should not have moved`);
-    return `alice's ExpiresAt ${EMULATOR_EXPIRES_AT.slice(0, 19)} -> ${alice} (UpdateStack with the previous template), bob's unchanged`;
+    const [alice, bob] = [await deployedExpiresAt(run, 'alice'), await deployedExpiresAt(run, 'bob')];
+    expect(alice === EXTENDED_EXPIRES_AT, `alice's ExpiresAt is ${alice}; expected ${EXTENDED_EXPIRES_AT}`);
+    expect(bob === FIRST_EXPIRES_AT, `bob's ExpiresAt is ${bob}; it should not have moved`);
+    return `alice's ExpiresAt ${FIRST_EXPIRES_AT} -> ${alice} (UpdateStack with the previous template), bob's unchanged`;
   },
 };
 
@@ -210,13 +220,9 @@ export const redeployKeepsExpiry: Phase = {
   run: async (run) => {
     const outcome = await run.cli('cdk-deploy-again', 'npx', cdkDeployArguments(run, '2099-06-30T12:00:00Z'));
     expect(outcome.exitCode === 0, `the second cdk deploy exited ${outcome.exitCode}; see ${rel(LOGS)}/cdk-deploy-again.log`);
-    const clients = required(run.clients, 'the emulator clients');
-    const expiresAt = async (attendee: string): Promise<string | undefined> => (await clients.cloudFormation.send(new DescribeStacksCommand({ StackName: `${WORKSHOP}-${attendee}` })))
-      .Stacks?.[0]?.Parameters?.find((parameter) => parameter.ParameterKey === 'ExpiresAt')?.ParameterValue;
-    const extended = new Date(Date.parse(EMULATOR_EXPIRES_AT) + 2 * 3_600_000).toISOString().slice(0, 19);
-    const [alice, bob] = [await expiresAt('alice'), await expiresAt('bob')];
-    expect(alice === extended, `after the second deploy alice's ExpiresAt is ${alice}; the extension to ${extended} should have stayed`);
-    expect(bob === EMULATOR_EXPIRES_AT.slice(0, 19), `after the second deploy bob's ExpiresAt is ${bob}; it should have stayed ${EMULATOR_EXPIRES_AT.slice(0, 19)}`);
+    const [alice, bob] = [await deployedExpiresAt(run, 'alice'), await deployedExpiresAt(run, 'bob')];
+    expect(alice === EXTENDED_EXPIRES_AT, `after the second deploy alice's ExpiresAt is ${alice}; the extension to ${EXTENDED_EXPIRES_AT} should have stayed`);
+    expect(bob === FIRST_EXPIRES_AT, `after the second deploy bob's ExpiresAt is ${bob}; it should have stayed ${FIRST_EXPIRES_AT}`);
     return `with -c expiresAt=2099-06-30T12:00:00Z: alice's ExpiresAt still ${alice}, bob's still ${bob}`;
   },
 };

@@ -1,6 +1,6 @@
 import { parseArgs } from 'util';
 import {
-  ATTENDEE_NAME_RULE, DEFAULT_WORKSHOP_NAME, isValidAttendeeName, isValidWorkshopName, MAX_STEP_ID_LENGTH, quoteInput, STEP_ID_PATTERN,
+  ATTENDEE_NAME_RULE, DEFAULT_WORKSHOP_NAME, isStepSelector, isValidAttendeeName, isValidWorkshopName, quoteInput,
   STEP_PARAMETER_NAME_PATTERN, WORKSHOP_NAME_RULE,
 } from '../../lib/contract';
 import { LabContext } from './aws/context';
@@ -217,7 +217,7 @@ function checkNames(values: ParsedValues, step: string | undefined): void {
   if (attendee !== undefined && !isValidAttendeeName(attendee)) {
     throw new LabInputError(`Invalid --attendee ${quoteInput(attendee)}: allowed is ${ATTENDEE_NAME_RULE}.`);
   }
-  if (step !== undefined && !/^\d{1,2}$/.test(step.trim()) && !(STEP_ID_PATTERN.test(step) && step.length <= MAX_STEP_ID_LENGTH)) {
+  if (step !== undefined && !isStepSelector(step)) {
     throw new LabInputError(`Invalid STEP ${quoteInput(step)}: allowed is a step number such as 6 or 06, or a step id such as 06-across-hosts.`);
   }
   for (const param of (values.param as string[] | undefined) ?? []) {

@@ -2,7 +2,7 @@ import { DescribeVolumesCommand } from '@aws-sdk/client-ec2';
 import { DEFAULT_ROOT_VOLUME_GIB, hostHourUsd, PRICES_CHECKED, PRICES_REGION, stoppedHostHourUsd } from '../../lib/cost/prices';
 import { LabContext } from './aws/context';
 import { FoundHost } from './aws/host-inventory';
-import { withBackoff } from './aws/retry';
+import { chunks, withBackoff } from './aws/retry';
 
 /** What a host has cost since it last started, and costs per hour now, at the list prices of lib/cost/prices.ts. */
 export interface HostCost {
@@ -24,8 +24,8 @@ export const COST_NOTE = `List prices of ${PRICES_REGION} (checked ${PRICES_CHEC
 export async function volumeSizes(context: LabContext, hosts: readonly FoundHost[]): Promise<Map<string, number>> {
   const ids = [...new Set(hosts.flatMap((host) => host.volumeIds ?? []))];
   const sizes = new Map<string, number>();
-  for (let start = 0; start < ids.length; start += 200) {
-    const page = await withBackoff(() => context.ec2.send(new DescribeVolumesCommand({ VolumeIds: ids.slice(start, start + 200) })), context.backoff);
+  for (const batch of chunks(ids, 200)) {
+    const page = await withBackoff(() => context.ec2.send(new DescribeVolumesCommand({ VolumeIds: batch })), context.backoff);
     for (const volume of page?.Volumes ?? []) {
       if (volume.VolumeId && volume.Size !== undefined) {
         sizes.set(volume.VolumeId, volume.Size);

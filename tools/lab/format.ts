@@ -1,7 +1,7 @@
 import { HostCommandResult, STDERR_LIMIT, STDOUT_LIMIT } from './aws/command-runner';
 import { describeHost, FoundHost } from './aws/host-inventory';
 import { AttendeeStackState, ExtendResult } from './aws/stacks';
-import { CheckCell, CheckGrid, CheckVerdict, HostReadiness, HostStepResult, StepActionReport } from './results';
+import { cellAt, CheckCell, CheckGrid, CheckVerdict, HostReadiness, HostStepResult, isFailedCell, StepActionReport } from './results';
 import { timeLeft } from './time-left';
 
 // Pure text and JSON shaping; nothing here talks to AWS.
@@ -128,20 +128,13 @@ export function failureReason(result: HostCommandResult): string {
 
 /** The attendee × step grid, a legend of the step numbers, and the reason of every cell that is not PASS. */
 export function formatCheckGrid(grid: CheckGrid): string {
-  const cellOf = (attendee: string, stepId: string): CheckCell | undefined =>
-    grid.cells.find((cell) => cell.attendee === attendee && cell.stepId === stepId);
   const header = ['ATTENDEE', ...grid.stepIds.map((stepId) => stepId.slice(0, 2))];
-  const rows = grid.attendees.map((attendee) => [attendee, ...grid.stepIds.map((stepId) => cellOf(attendee, stepId)?.verdict ?? '-')]);
+  const rows = grid.attendees.map((attendee) => [attendee, ...grid.stepIds.map((stepId) => cellAt(grid, attendee, stepId)?.verdict ?? '-')]);
   const lines = [formatTable(header, rows)];
   lines.push('', `steps: ${grid.stepIds.join(', ')}`);
-  const problems = grid.cells.filter((cell) => cell.verdict !== 'PASS' && cell.verdict !== 'N/A');
+  const problems = grid.cells.filter(isFailedCell);
   if (problems.length > 0) {
-    lines.push('', 'Not passing:');
-    const attendeeWidth = Math.max(...problems.map((cell) => cell.attendee.length));
-    const stepWidth = Math.max(...problems.map((cell) => cell.stepId.length));
-    for (const cell of problems) {
-      lines.push(`  ${cell.attendee.padEnd(attendeeWidth)}  ${cell.stepId.padEnd(stepWidth)}  ${cell.verdict.padEnd(7)}  ${cell.reason ?? ''}`.trimEnd());
-    }
+    lines.push('', 'Not passing:', ...formatReasonLines(problems));
   }
   const counts = countVerdicts(grid.cells);
   const graded = grid.cells.length - counts['N/A'];
@@ -150,6 +143,16 @@ export function formatCheckGrid(grid: CheckGrid): string {
     (counts['N/A'] > 0 ? `; ${counts['N/A']} N/A (no host of that topology)` : ''));
   grid.warnings.forEach((warning) => lines.push(`warning: ${warning}`));
   return lines.join('\n');
+}
+
+/**
+ * `  alice  03-port-publishing  FAIL     FAIL: ...`: one line per cell given (the
+ * failed ones), attendee and step padded to the longest of them, the verdict to 7.
+ */
+export function formatReasonLines(cells: readonly CheckCell[]): string[] {
+  const attendeeWidth = Math.max(...cells.map((cell) => cell.attendee.length));
+  const stepWidth = Math.max(...cells.map((cell) => cell.stepId.length));
+  return cells.map((cell) => `  ${cell.attendee.padEnd(attendeeWidth)}  ${cell.stepId.padEnd(stepWidth)}  ${cell.verdict.padEnd(7)}  ${cell.reason ?? ''}`.trimEnd());
 }
 
 /** The machine-readable form of a check grid (`lab check --json`); docs/lab-command.md describes it. */
@@ -191,7 +194,7 @@ export function checkGridToJson(grid: CheckGrid): CheckGridJson {
   }
   return {
     workshop: grid.workshop,
-    ok: counts.FAIL + counts.OFFLINE + counts.TIMEOUT + counts.UNKNOWN === 0,
+    ok: !grid.cells.some(isFailedCell),
     steps: grid.stepIds,
     attendees: grid.attendees,
     grid: table,

@@ -71,3 +71,28 @@ export interface CheckGrid {
 export function isFailedCell(cell: CheckCell): boolean {
   return cell.verdict !== 'PASS' && cell.verdict !== 'N/A';
 }
+
+/**
+ * Whether a grid passed as a whole (the exit code of `lab check` and of the
+ * watch's last round): at least one cell was graded (not N/A), and none failed.
+ */
+export function gridPassed(grid: CheckGrid): boolean {
+  return grid.cells.some((cell) => cell.verdict !== 'N/A') && !grid.cells.some(isFailedCell);
+}
+
+/** An attendee's cell of one step, when the grid has it. */
+export function cellAt(grid: CheckGrid, attendee: string, stepId: string): CheckCell | undefined {
+  return grid.cells.find((cell) => cell.attendee === attendee && cell.stepId === stepId);
+}
+
+/** How many attendees passed one step's check, and how many did not (N/A counts as neither). */
+export interface StepCounts {
+  readonly passed: number;
+  readonly notPassed: number;
+}
+
+/** The passed and not-passed counts of one step, for the count rows under a grid. */
+export function stepCounts(grid: CheckGrid, stepId: string): StepCounts {
+  const cells = grid.cells.filter((cell) => cell.stepId === stepId);
+  return { passed: cells.filter((cell) => cell.verdict === 'PASS').length, notPassed: cells.filter(isFailedCell).length };
+}

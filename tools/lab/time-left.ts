@@ -25,16 +25,29 @@ export function formatDuration(minutes: number): string {
   return hours > 0 ? `${hours}h ${String(rest).padStart(2, '0')}m` : `${rest}m`;
 }
 
+/**
+ * The earliest `expires-at` tag value among some hosts (an attendee's), as
+ * written; hosts without the tag, or with one that is no date, are skipped.
+ * Of equal times the first host's is taken. Undefined when none has one.
+ */
+export function earliestExpiry(hosts: readonly FoundHost[]): string | undefined {
+  let earliest: { readonly value: string; readonly ms: number } | undefined;
+  for (const { expiresAt } of hosts) {
+    const ms = expiresAt === undefined ? NaN : Date.parse(expiresAt);
+    if (expiresAt !== undefined && !Number.isNaN(ms) && (earliest === undefined || ms < earliest.ms)) {
+      earliest = { value: expiresAt, ms };
+    }
+  }
+  return earliest?.value;
+}
+
 /** The earliest expiry among some hosts (an attendee's), against the clock. */
 export function timeLeft(hosts: readonly FoundHost[], now: number): TimeLeft {
-  const times = hosts
-    .map((host) => host.expiresAt)
-    .filter((value): value is string => value !== undefined && !Number.isNaN(Date.parse(value)))
-    .sort((a, b) => Date.parse(a) - Date.parse(b));
-  if (times.length === 0) {
+  const expiresAt = earliestExpiry(hosts);
+  if (expiresAt === undefined) {
     return { label: '-' };
   }
-  const minutes = Math.floor((Date.parse(times[0]) - now) / 60000);
+  const minutes = Math.floor((Date.parse(expiresAt) - now) / 60000);
   const label = minutes >= 0 ? formatDuration(minutes) : `expired ${formatDuration(-minutes)} ago`;
-  return { label, minutes, expiresAt: times[0] };
+  return { label, minutes, expiresAt };
 }

@@ -1,7 +1,7 @@
 import { describeHost } from './aws/host-inventory';
-import { formatTable } from './format';
+import { formatReasonLines, formatTable } from './format';
 import { attendeeStandings, ProgressSnapshot } from './progress';
-import { isFailedCell } from './results';
+import { cellAt, isFailedCell, stepCounts } from './results';
 import { EXPIRY_SOON_MINUTES } from './time-left';
 
 /** What the watch knows after a round, to draw a frame. */
@@ -58,18 +58,15 @@ function roundLine(round: WatchRound): string {
 /** The grid: attendee, hosts ready, time left, one column per step; then PASS and not-PASS counts per step. */
 function gridLines(snapshot: ProgressSnapshot): string[] {
   const { grid } = snapshot;
-  const verdictOf = (attendee: string, stepId: string): string =>
-    grid.cells.find((cell) => cell.attendee === attendee && cell.stepId === stepId)?.verdict ?? '-';
   const rows = attendeeStandings(snapshot).map((standing) => [
     standing.attendee,
     `${standing.readyHosts}/${standing.hosts.length}`,
     standing.timeLeft.minutes !== undefined && standing.timeLeft.minutes < EXPIRY_SOON_MINUTES ? `${standing.timeLeft.label} (!)` : standing.timeLeft.label,
-    ...grid.stepIds.map((stepId) => verdictOf(standing.attendee, stepId)),
+    ...grid.stepIds.map((stepId) => cellAt(grid, standing.attendee, stepId)?.verdict ?? '-'),
   ]);
-  const count = (stepId: string, failed: boolean): string =>
-    String(grid.cells.filter((cell) => cell.stepId === stepId && (failed ? isFailedCell(cell) : cell.verdict === 'PASS')).length);
-  rows.push(['passed', '', '', ...grid.stepIds.map((stepId) => count(stepId, false))]);
-  rows.push(['not passed', '', '', ...grid.stepIds.map((stepId) => count(stepId, true))]);
+  const counts = grid.stepIds.map((stepId) => stepCounts(grid, stepId));
+  rows.push(['passed', '', '', ...counts.map(({ passed }) => String(passed))]);
+  rows.push(['not passed', '', '', ...counts.map(({ notPassed }) => String(notPassed))]);
   return [formatTable(['ATTENDEE', 'READY', 'TIME LEFT', ...grid.stepIds.map((stepId) => stepId.slice(0, 2))], rows)];
 }
 
@@ -83,10 +80,7 @@ function problemLines(snapshot: ProgressSnapshot, snapshotRound: number): string
   }
   const failed = snapshot.grid.cells.filter(isFailedCell);
   if (failed.length > 0) {
-    lines.push('', `FAIL reasons of round ${snapshotRound}:`);
-    const attendeeWidth = Math.max(...failed.map((cell) => cell.attendee.length));
-    const stepWidth = Math.max(...failed.map((cell) => cell.stepId.length));
-    failed.forEach((cell) => lines.push(`  ${cell.attendee.padEnd(attendeeWidth)}  ${cell.stepId.padEnd(stepWidth)}  ${cell.verdict.padEnd(7)}  ${cell.reason ?? ''}`.trimEnd()));
+    lines.push('', `FAIL reasons of round ${snapshotRound}:`, ...formatReasonLines(failed));
   }
   snapshot.grid.warnings.forEach((warning) => lines.push(`warning: ${warning}`));
   return lines;

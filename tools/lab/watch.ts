@@ -2,7 +2,7 @@ import { LabContext } from './aws/context';
 import { isThrottlingError } from './aws/retry';
 import { EXIT_CODES, LabInputError } from './errors';
 import { collectProgress, ProgressRequest, ProgressSnapshot } from './progress';
-import { isFailedCell } from './results';
+import { gridPassed } from './results';
 import { clockTime, formatWatchFrame, WatchRound } from './watch-format';
 
 /** How `lab check --watch` runs. */
@@ -80,8 +80,7 @@ export async function watchProgress(context: LabContext, options: WatchOptions):
     }
   }
   options.write(`watch stopped after ${round} round(s)${last ? `; the last complete round started ${new Date(last.takenAt).toISOString()}` : ''}\n`);
-  const graded = last?.grid.cells.filter((cell) => cell.verdict !== 'N/A') ?? [];
-  return graded.length > 0 && !graded.some(isFailedCell) ? EXIT_CODES.ok : EXIT_CODES.failed;
+  return last !== undefined && gridPassed(last.grid) ? EXIT_CODES.ok : EXIT_CODES.failed;
 }
 
 /**

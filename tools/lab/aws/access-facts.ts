@@ -2,7 +2,7 @@ import { DescribeKeyPairsCommand, DescribeSecurityGroupsCommand, IpPermission } 
 import { GetDocumentCommand } from '@aws-sdk/client-ssm';
 import { LabContext } from './context';
 import { FoundHost } from './host-inventory';
-import { withBackoff } from './retry';
+import { chunks, withBackoff } from './retry';
 import { StepDocuments } from './step-documents';
 
 // What the attendee cards need beyond the hosts: the region, which hosts SSH
@@ -26,8 +26,8 @@ function admitsSsh(permission: IpPermission): boolean {
 export async function hostsWithSshOpen(context: LabContext, hosts: readonly FoundHost[]): Promise<Set<string>> {
   const groupIds = [...new Set(hosts.flatMap((host) => host.securityGroupIds ?? []))];
   const open = new Set<string>();
-  for (let start = 0; start < groupIds.length; start += 200) {
-    const page = await withBackoff(() => context.ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: groupIds.slice(start, start + 200) })), context.backoff);
+  for (const batch of chunks(groupIds, 200)) {
+    const page = await withBackoff(() => context.ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: batch })), context.backoff);
     for (const group of page?.SecurityGroups ?? []) {
       if (group.GroupId && (group.IpPermissions ?? []).some(admitsSsh)) {
         open.add(group.GroupId);

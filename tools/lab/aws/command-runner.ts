@@ -1,6 +1,6 @@
 import { CancelCommandCommand, GetCommandInvocationCommand, GetCommandInvocationCommandOutput, SendCommandCommand } from '@aws-sdk/client-ssm';
 import { LabContext } from './context';
-import { isThrottlingError, mapWithConcurrency, withBackoff } from './retry';
+import { chunks, isThrottlingError, mapWithConcurrency, withBackoff } from './retry';
 
 /** Most instance IDs one SendCommand takes. */
 export const SEND_COMMAND_BATCH_SIZE = 50;
@@ -211,13 +211,8 @@ export function batchTargets(targets: readonly CommandTarget[]): Array<{ instanc
     group.instanceIds.push(target.instanceId);
     groups.set(key, group);
   }
-  return [...groups.values()].flatMap((group) => {
-    const batches = [];
-    for (let start = 0; start < group.instanceIds.length; start += SEND_COMMAND_BATCH_SIZE) {
-      batches.push({ instanceIds: group.instanceIds.slice(start, start + SEND_COMMAND_BATCH_SIZE), parameters: group.parameters });
-    }
-    return batches;
-  });
+  return [...groups.values()].flatMap((group) =>
+    chunks(group.instanceIds, SEND_COMMAND_BATCH_SIZE).map((instanceIds) => ({ instanceIds, parameters: group.parameters })));
 }
 
 /** The host's result when its command has ended, undefined while it runs, 'throttled' when SSM would not say. */

@@ -3,10 +3,7 @@ import { DescribeInstanceInformationCommand, DescribeInstanceInformationCommandO
 import { ATTENDEE_NAME_RULE, isTopologyKind, isValidAttendeeName, LAB_TAGS, quoteInput, TopologyKind, TOPOLOGY_KINDS } from '../../../lib/contract';
 import { LabInputError } from '../errors';
 import { LabContext } from './context';
-import { withBackoff } from './retry';
-
-/** The tags by which the lab command finds and orders hosts (docs/design.md "Tags"). */
-const HOST_TAGS = LAB_TAGS;
+import { chunks, withBackoff } from './retry';
 
 /** One lab host, as EC2 describes it and its tags place it, with its SSM agent's status. */
 export interface FoundHost {
@@ -102,8 +99,8 @@ export async function discoverLabHosts(context: LabContext, selection: HostSelec
   }
   const warnings: string[] = [];
   const tagged = await describeTaggedInstances(context, [
-    { Name: `tag:${HOST_TAGS.workshop}`, Values: [context.workshop] },
-    { Name: 'tag-key', Values: [HOST_TAGS.topology] },
+    { Name: `tag:${LAB_TAGS.workshop}`, Values: [context.workshop] },
+    { Name: 'tag-key', Values: [LAB_TAGS.topology] },
   ]);
   if (tagged.length === 0) {
     if (selection.allowNone && selection.attendee === undefined) {
@@ -167,8 +164,8 @@ async function describeTaggedInstances(context: LabContext, filters: Array<{ Nam
 
 /** Names the workshops that do have lab hosts, so a mistyped --workshop is easy to fix. */
 async function noHostsMessage(context: LabContext): Promise<string> {
-  const anyFoundHost = await describeTaggedInstances(context, [{ Name: 'tag-key', Values: [HOST_TAGS.topology] }]);
-  const workshops = [...new Set(anyFoundHost.map((instance) => tagValue(instance, HOST_TAGS.workshop)).filter((name): name is string => !!name))].sort();
+  const anyFoundHost = await describeTaggedInstances(context, [{ Name: 'tag-key', Values: [LAB_TAGS.topology] }]);
+  const workshops = [...new Set(anyFoundHost.map((instance) => tagValue(instance, LAB_TAGS.workshop)).filter((name): name is string => !!name))].sort();
   const region = process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? '(region from your AWS profile)';
   return `No lab hosts tagged workshop=${context.workshop} in ${region}. ` +
     (workshops.length > 0 ? `Workshops with lab hosts there: ${workshops.join(', ')} (choose one with --workshop).` : 'No workshop has lab hosts there: check AWS_REGION / AWS_PROFILE, or deploy first.');
@@ -181,18 +178,18 @@ function tagValue(instance: Instance, key: string): string | undefined {
 /** A host from an instance's tags, or a warning saying which tag is wrong. */
 function parseHostTags(instance: Instance): Omit<FoundHost, 'agentStatus'> | string {
   const instanceId = instance.InstanceId ?? '(no id)';
-  const attendee = tagValue(instance, HOST_TAGS.attendee);
-  const topology = tagValue(instance, HOST_TAGS.topology);
-  const indexText = tagValue(instance, HOST_TAGS.hostIndex);
+  const attendee = tagValue(instance, LAB_TAGS.attendee);
+  const topology = tagValue(instance, LAB_TAGS.topology);
+  const indexText = tagValue(instance, LAB_TAGS.hostIndex);
   if (!attendee) {
-    return `${instanceId}: skipped, no '${HOST_TAGS.attendee}' tag.`;
+    return `${instanceId}: skipped, no '${LAB_TAGS.attendee}' tag.`;
   }
   if (!isTopologyKind(topology)) {
-    return `${instanceId}: skipped, tag ${HOST_TAGS.topology}=${JSON.stringify(topology)} (allowed: ${TOPOLOGY_KINDS.join(', ')}).`;
+    return `${instanceId}: skipped, tag ${LAB_TAGS.topology}=${JSON.stringify(topology)} (allowed: ${TOPOLOGY_KINDS.join(', ')}).`;
   }
   const hostIndex = Number(indexText);
   if (!indexText || !Number.isInteger(hostIndex) || hostIndex < 1) {
-    return `${instanceId}: skipped, tag ${HOST_TAGS.hostIndex}=${JSON.stringify(indexText)} (allowed: 1, 2, ...).`;
+    return `${instanceId}: skipped, tag ${LAB_TAGS.hostIndex}=${JSON.stringify(indexText)} (allowed: 1, 2, ...).`;
   }
   return {
     attendee,
@@ -213,10 +210,10 @@ function instanceDetails(instance: Instance): Partial<FoundHost> {
     .filter((id): id is string => !!id);
   const details: Partial<Record<keyof FoundHost, unknown>> = {
     publicIp: instance.PublicIpAddress,
-    expiresAt: tagValue(instance, HOST_TAGS.expiresAt),
+    expiresAt: tagValue(instance, LAB_TAGS.expiresAt),
     stackName: tagValue(instance, STACK_NAME_TAG),
     name: tagValue(instance, 'Name'),
-    loginUser: tagValue(instance, HOST_TAGS.loginUser),
+    loginUser: tagValue(instance, LAB_TAGS.loginUser),
     instanceType: instance.InstanceType,
     launchTime: instance.LaunchTime ? new Date(instance.LaunchTime).toISOString() : undefined,
     keyName: instance.KeyName,
@@ -260,8 +257,7 @@ async function describeAgentStatuses(context: LabContext, instanceIds: readonly 
 
 async function askAgentStatuses(context: LabContext, instanceIds: readonly string[]): Promise<Map<string, string>> {
   const statuses = new Map<string, string>();
-  for (let start = 0; start < instanceIds.length; start += 50) {
-    const batch = instanceIds.slice(start, start + 50);
+  for (const batch of chunks(instanceIds, 50)) {
     let nextToken: string | undefined;
     do {
       const page: DescribeInstanceInformationCommandOutput = await withBackoff(() => context.ssm.send(new DescribeInstanceInformationCommand({

@@ -72,6 +72,21 @@ export async function withBackoff<T>(operation: () => Promise<T>, options: Backo
 }
 
 /**
+ * `items` cut into consecutive batches of `size` (the last may be shorter), in
+ * order: the id lists of AWS calls that take a limited number of ids each.
+ */
+export function chunks<T>(items: readonly T[], size: number): T[][] {
+  if (!Number.isInteger(size) || size < 1) {
+    throw new Error(`chunks: the batch size must be a whole number of at least 1, not ${size}`);
+  }
+  const batches: T[][] = [];
+  for (let start = 0; start < items.length; start += size) {
+    batches.push(items.slice(start, start + size));
+  }
+  return batches;
+}
+
+/**
  * Maps `items` through `worker` with at most `limit` calls in flight; results
  * keep the order of `items`.
  */

@@ -1,5 +1,5 @@
 import { DescribeStacksCommand, DescribeStacksCommandOutput, Stack, UpdateStackCommand } from '@aws-sdk/client-cloudformation';
-import { LAB_TAGS } from '../../../lib/contract';
+import { atExpressionTime, EXPIRES_AT_PARAMETER, EXPIRES_AT_PATTERN, LAB_TAGS } from '../../../lib/contract';
 import { LabContext } from './context';
 import { withBackoff } from './retry';
 
@@ -9,9 +9,6 @@ import { withBackoff } from './retry';
  * or a rollback that could not finish.
  */
 export const STACK_STATES_NEEDING_ACTION = ['DELETE_FAILED', 'ROLLBACK_FAILED', 'UPDATE_ROLLBACK_FAILED'] as const;
-
-/** The name of the attendee stacks' expiry parameter (lib/stacks/attendee-stack.ts, and the self-contained template). */
-export const EXPIRES_AT_PARAMETER = 'ExpiresAt';
 
 /** An attendee stack of the workshop, as CloudFormation describes it. */
 export interface AttendeeStackState {
@@ -62,19 +59,14 @@ export interface ExtendResult {
   readonly detail?: string;
 }
 
-/** The text of an at() expression: yyyy-mm-ddThh:mm:ss, UTC. */
-export function atText(milliseconds: number): string {
-  return new Date(milliseconds).toISOString().slice(0, 19);
-}
-
 /**
  * The new expiry: `hours` after the current one, or after now when it is
  * past or was never set; rounded up to the minute.
  */
 export function extendedExpiry(current: string, hours: number, nowMs: number): string {
-  const currentMs = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/.test(current) ? Date.parse(`${current}Z`) : NaN;
+  const currentMs = new RegExp(EXPIRES_AT_PATTERN).test(current) ? Date.parse(`${current}Z`) : NaN;
   const from = Number.isNaN(currentMs) || currentMs < nowMs ? nowMs : currentMs;
-  return atText(Math.ceil((from + hours * 3_600_000) / 60_000) * 60_000);
+  return atExpressionTime(new Date(Math.ceil((from + hours * 3_600_000) / 60_000) * 60_000));
 }
 
 /** States from which a stack may be updated. */

@@ -1,5 +1,7 @@
 import { GetDocumentCommand, ListDocumentsCommand, ListDocumentsCommandOutput } from '@aws-sdk/client-ssm';
-import { HOSTS_PARAMETER, isStepAction, isTopologyKind, LAB_TAGS, matchesStepSelector, quoteInput, STEP_ID_PATTERN, StepAction, TopologyKind } from '../../../lib/contract';
+import {
+  HOSTS_PARAMETER, isStepAction, isTopologyKind, LAB_TAGS, matchesStepSelector, quoteInput, STEP_ID_PATTERN, STEP_PARAMETER_NAME_PATTERN, StepAction, TopologyKind,
+} from '../../../lib/contract';
 import { LabInputError } from '../errors';
 import { LabContext } from './context';
 import { withBackoff } from './retry';
@@ -68,7 +70,7 @@ export function resolveStep(
     : `none: ${noStepsHint}`;
   const found = steps.find((step) => matchesStepSelector(step.stepId, input));
   if (!found) {
-    throw new LabInputError(`Unknown step ${JSON.stringify(input)}; allowed: ${allowed}.`);
+    throw new LabInputError(`Unknown step ${quoteInput(input)}; allowed: ${allowed}.`);
   }
   return found;
 }
@@ -136,11 +138,12 @@ export function parseStepParameters(documentInterface: DocumentInterface, args: 
     : 'none (this step takes no parameters)';
   const values: Record<string, string> = {};
   for (const arg of args) {
-    const match = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(arg);
-    if (!match) {
+    const separator = arg.indexOf('=');
+    const name = separator >= 0 ? arg.slice(0, separator) : '';
+    if (!STEP_PARAMETER_NAME_PATTERN.test(name)) {
       throw new LabInputError(`Bad --param ${quoteInput(arg)}: write NAME=VALUE; parameters of ${documentInterface.documentName}: ${allowedNames}.`);
     }
-    const [, name, value] = match;
+    const value = arg.slice(separator + 1);
     if (name === HOSTS_PARAMETER.name && settable.length < documentInterface.parameters.length) {
       throw new LabInputError(`Bad --param ${HOSTS_PARAMETER.name}: the lab command fills it from the hosts' tags; parameters you can set: ${allowedNames}.`);
     }

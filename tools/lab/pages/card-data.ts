@@ -1,5 +1,6 @@
 import { LAB_HOME, sessionManagerUrl, TopologyKind, takesHostsParameter } from '../../../lib/contract';
 import { compareHosts, FoundHost } from '../aws/host-inventory';
+import { earliestExpiry } from '../time-left';
 
 /** One of an attendee's hosts, as their card shows it. */
 export interface CardHost {
@@ -83,12 +84,12 @@ export interface CardInput {
 export function buildAttendeeCards(input: CardInput, attendees: readonly string[]): AttendeeCard[] {
   return attendees.map((attendee) => {
     const own = input.hosts.filter((host) => host.attendee === attendee).sort(compareHosts);
-    const expiries = own.map((host) => host.expiresAt).filter((value): value is string => !!value && !Number.isNaN(Date.parse(value))).sort();
+    const expiresAt = earliestExpiry(own);
     return {
       workshop: input.workshop,
       attendee,
       region: input.region,
-      ...(expiries.length > 0 ? { expiresAt: expiries[0] } : {}),
+      ...(expiresAt !== undefined ? { expiresAt } : {}),
       hosts: own.map((host) => cardHost(input, host)),
       access: input.accessOf(attendee, own),
       steps: input.steps.map((step) => cardStep(step, own)),

@@ -1,7 +1,7 @@
 import { formatUsd } from '../../../lib/cost/prices';
 import { COST_NOTE, HostCost, sumCosts } from '../cost-so-far';
 import { attendeeStandings, AttendeeStanding, ProgressSnapshot } from '../progress';
-import { CheckCell, CheckVerdict, isFailedCell } from '../results';
+import { cellAt, CheckCell, CheckVerdict, isFailedCell, stepCounts } from '../results';
 import { EXPIRY_SOON_MINUTES } from '../time-left';
 import { html, htmlDocument, SafeHtml } from './html';
 
@@ -59,12 +59,11 @@ function verdictCell(cell: CheckCell | undefined): SafeHtml {
 
 function gridTable(data: ReportData, standings: readonly AttendeeStanding[]): SafeHtml {
   const { grid } = data.snapshot;
-  const cellOf = (attendee: string, stepId: string): CheckCell | undefined => grid.cells.find((cell) => cell.attendee === attendee && cell.stepId === stepId);
   const costOf = (standing: AttendeeStanding): string => {
     const sum = sumCosts(data.costs.filter((cost) => standing.hosts.some(({ host }) => host.instanceId === cost.instanceId)));
     return `${formatUsd(sum.soFarUsd)}${sum.complete ? '' : ' (+?)'}`;
   };
-  const count = (stepId: string, failed: boolean): number => grid.cells.filter((cell) => cell.stepId === stepId && (failed ? isFailedCell(cell) : cell.verdict === 'PASS')).length;
+  const counts = grid.stepIds.map((stepId) => stepCounts(grid, stepId));
   return html`<table class="grid">
 <thead><tr><th>attendee</th><th>hosts ready</th><th>time left</th><th>cost so far</th>${grid.stepIds.map((stepId) => html`<th title="${stepId}">${stepId.slice(0, 2)}</th>`)}</tr></thead>
 <tbody>
@@ -72,10 +71,10 @@ ${standings.map((standing) => html`<tr data-attendee="${standing.attendee}">
 <td class="attendee">${standing.attendee}</td>
 <td class="ready${standing.readyHosts < standing.hosts.length ? ' fail' : ''}">${standing.readyHosts}/${standing.hosts.length}</td>
 ${timeCell(standing)}<td class="cost">${costOf(standing)}</td>
-${grid.stepIds.map((stepId) => verdictCell(cellOf(standing.attendee, stepId)))}
+${grid.stepIds.map((stepId) => verdictCell(cellAt(grid, standing.attendee, stepId)))}
 </tr>`)}
-<tr class="counts"><td>passed</td><td></td><td></td><td></td>${grid.stepIds.map((stepId) => html`<td>${count(stepId, false)}</td>`)}</tr>
-<tr class="counts"><td>not passed</td><td></td><td></td><td></td>${grid.stepIds.map((stepId) => html`<td>${count(stepId, true)}</td>`)}</tr>
+<tr class="counts"><td>passed</td><td></td><td></td><td></td>${counts.map(({ passed }) => html`<td>${passed}</td>`)}</tr>
+<tr class="counts"><td>not passed</td><td></td><td></td><td></td>${counts.map(({ notPassed }) => html`<td>${notPassed}</td>`)}</tr>
 </tbody>
 </table>`;
 }

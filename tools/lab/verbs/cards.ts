@@ -4,6 +4,7 @@ import { attendeeAccessGroupName, isValidAttendeeName, saveKeyCommand } from '..
 import { hostsWithSshOpen, keyPairIds, regionOf, stepTitle } from '../aws/access-facts';
 import { LabContext } from '../aws/context';
 import { discoverLabHosts, FoundHost } from '../aws/host-inventory';
+import { mapWithConcurrency } from '../aws/retry';
 import { listDeployedSteps } from '../aws/step-documents';
 import { EXIT_CODES } from '../errors';
 import { AttendeeCard, buildAttendeeCards, CardAccess } from '../pages/card-data';
@@ -12,6 +13,9 @@ import { LabVerb } from '../verb';
 
 /** Where `lab cards` writes unless --out says otherwise. */
 export const DEFAULT_CARDS_FOLDER = 'lab-cards';
+
+/** At most this many GetDocument calls for the step titles at a time (throttled ones are retried with backoff). */
+const STEP_TITLE_CONCURRENCY = 5;
 
 /**
  * The access section of a card, under the workshop's access model (the
@@ -46,10 +50,8 @@ export async function gatherCards(context: LabContext, attendee?: string): Promi
   const [region, deployed, sshOpen, keyIds] = await Promise.all([
     regionOf(context), listDeployedSteps(context), hostsWithSshOpen(context, inventory.hosts), keyPairIds(context, inventory.hosts),
   ]);
-  const steps = [];
-  for (const step of deployed) {
-    steps.push({ stepId: step.stepId, title: await stepTitle(context, step), ...(step.hosts ? { topology: step.hosts } : {}) });
-  }
+  const steps = await mapWithConcurrency(deployed, STEP_TITLE_CONCURRENCY, async (step) =>
+    ({ stepId: step.stepId, title: await stepTitle(context, step), ...(step.hosts ? { topology: step.hosts } : {}) }));
   const wanted = attendee !== undefined ? [attendee] : inventory.attendees;
   const invalid = wanted.filter((name) => !isValidAttendeeName(name));
   const cards = buildAttendeeCards(

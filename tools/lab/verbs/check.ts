@@ -1,7 +1,7 @@
 import { EXIT_CODES, LabInputError } from '../errors';
 import { checkSteps } from '../checks';
 import { checkGridToJson, formatCheckGrid } from '../format';
-import { isFailedCell } from '../results';
+import { gridPassed } from '../results';
 import { LabVerb, VerbInvocation } from '../verb';
 import { watchProgress } from '../watch';
 import { writeReport } from './report';
@@ -25,8 +25,7 @@ export const checkVerb: LabVerb = {
     }
     const grid = await checkSteps(invocation.context, { step: invocation.step, attendee: invocation.attendee, timeoutSeconds: invocation.timeoutSeconds });
     invocation.stdout(invocation.flags.has('json') ? `${JSON.stringify(checkGridToJson(grid), null, 2)}\n` : `${formatCheckGrid(grid)}\n`);
-    const graded = grid.cells.filter((cell) => cell.verdict !== 'N/A');
-    return graded.length > 0 && !grid.cells.some(isFailedCell) ? EXIT_CODES.ok : EXIT_CODES.failed;
+    return gridPassed(grid) ? EXIT_CODES.ok : EXIT_CODES.failed;
   },
 };
 

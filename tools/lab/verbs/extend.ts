@@ -1,4 +1,4 @@
-import { discoverLabHosts } from '../aws/host-inventory';
+import { discoverLabHosts, STACK_NAME_TAG } from '../aws/host-inventory';
 import { mapWithConcurrency } from '../aws/retry';
 import { extendStackExpiry, ExtendResult } from '../aws/stacks';
 import { EXIT_CODES } from '../errors';
@@ -34,7 +34,7 @@ export const extendVerb: LabVerb = {
       if (stacks.length === 1) {
         stackOf.set(attendee, stacks[0]);
       } else {
-        warnings.push(`${attendee}: ${stacks.length === 0 ? 'no host says which stack made it (tag aws:cloudformation:stack-name)' : `hosts of several stacks (${stacks.join(', ')})`}; not extended`);
+        warnings.push(`${attendee}: ${stacks.length === 0 ? `no host says which stack made it (tag ${STACK_NAME_TAG})` : `hosts of several stacks (${stacks.join(', ')})`}; not extended`);
       }
     }
     const hours = invocation.hours as number;

@@ -2,7 +2,7 @@
 // under it, against aws-sdk-client-mock with a fake clock.
 import { CancelCommandCommand, GetCommandInvocationCommand, SendCommandCommand } from '@aws-sdk/client-ssm';
 import { batchTargets, HostCommandResult, sendCommandAndWait } from '../../../../tools/lab/aws/command-runner';
-import { isThrottlingError, mapWithConcurrency, withBackoff } from '../../../../tools/lab/aws/retry';
+import { chunks, isThrottlingError, mapWithConcurrency, withBackoff } from '../../../../tools/lab/aws/retry';
 import { awsError, fakeAws, fakeContext, restoreFakeAws } from '../fixtures';
 
 afterEach(restoreFakeAws);
@@ -48,6 +48,13 @@ describe('withBackoff', () => {
     });
     expect(results).toEqual([10, 20, 30, 40, 50, 60, 70]);
     expect(most).toBe(3);
+  });
+
+  test('chunks cuts a list into batches of the size, in order, the last one shorter', () => {
+    expect(chunks([1, 2, 3, 4, 5], 2)).toEqual([[1, 2], [3, 4], [5]]);
+    expect(chunks([1, 2, 3, 4], 2)).toEqual([[1, 2], [3, 4]]);
+    expect(chunks([], 200)).toEqual([]);
+    expect(() => chunks([1], 0)).toThrow('at least 1');
   });
 });
 
