@@ -297,3 +297,31 @@ export async function runLab(_aws: FakeAws, argv: readonly string[], extra: Part
   });
   return { code, stdout, stderr: stderr.join('\n') };
 }
+
+/** How {@link runWatch} runs the watch. */
+export interface WatchRunOptions {
+  /** Told the number of frames written so far, after each frame. */
+  readonly onFrame?: (written: number) => void;
+  /** Whether the terminal is interactive (the grid is redrawn in place). */
+  readonly interactive?: boolean;
+  /** Where the fake clock starts (ms). */
+  readonly startAt?: number;
+}
+
+/** Runs `lab check --watch ARGS...`, pressing Ctrl-C after `frames` frames; returns the run and the frames. */
+export async function runWatch(aws: FakeAws, args: readonly string[], frames: number, options: WatchRunOptions = {}): Promise<CliRun & { frames: string[] }> {
+  let interrupt: (() => void) | undefined;
+  const written: string[] = [];
+  const run = await runLab(aws, ['check', '--watch', ...args], {
+    interactive: options.interactive ?? false,
+    onInterrupt: (handler) => { interrupt = handler; },
+    stdout: (text) => {
+      written.push(text);
+      options.onFrame?.(written.length);
+      if (written.length === frames) {
+        interrupt?.();
+      }
+    },
+  }, options.startAt);
+  return { ...run, frames: written };
+}

@@ -6,19 +6,15 @@ import * as path from 'path';
 import { formatUsd, hostHourUsd, stoppedHostHourUsd } from '../../../lib/cost/prices';
 import { hostCost } from '../../../tools/lab/cost-so-far';
 import { FoundHost } from '../../../tools/lab/aws/host-inventory';
-import { fakeAws, restoreFakeAws, runLab } from './fixtures';
-import { INJECTION, MORNING_GROUPS, MORNING_HOSTS, MORNING_INVOCATIONS, MORNING_STEPS, NOW } from './morning';
+import { restoreFakeAws, runLab, runWatch } from './fixtures';
+import { INJECTION, morningWithChecks, NOW } from './morning';
 
 afterEach(restoreFakeAws);
-
-function morning() {
-  return fakeAws({ hosts: MORNING_HOSTS, steps: MORNING_STEPS, invocation: MORNING_INVOCATIONS, securityGroups: MORNING_GROUPS, volumeGiB: 8 });
-}
 
 describe('lab report', () => {
   test('one round of readiness and checks, written as one self-contained page; exit 1 while a check fails', async () => {
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cnlab-report-')), 'out', 'progress.html');
-    const { code, stdout } = await runLab(morning(), ['report', '--out', file], {}, NOW);
+    const { code, stdout } = await runLab(morningWithChecks(), ['report', '--out', file], {}, NOW);
     expect(code).toBe(1);
     expect(stdout).toBe(`wrote ${file}: 3 attendee(s), 7/7 hosts ready, 13 checks passed, 7 not passing\n`);
     const page = fs.readFileSync(file, 'utf8');
@@ -30,7 +26,7 @@ describe('lab report', () => {
 
   test('cost so far: each running host at its list price since it last started (alice: a t3.small and two t3.micro with 8 GiB each, for 2 h)', async () => {
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cnlab-report-')), 'report.html');
-    await runLab(morning(), ['report', '--out', file], {}, NOW);
+    await runLab(morningWithChecks(), ['report', '--out', file], {}, NOW);
     const alice = formatUsd(2 * (hostHourUsd('t3.small', 8)! + 2 * hostHourUsd('t3.micro', 8)!));
     const row = /<tr data-attendee="alice">[\s\S]*?<\/tr>/.exec(fs.readFileSync(file, 'utf8'))?.[0] ?? '';
     expect(row).toContain(`<td class="cost">${alice}</td>`);
@@ -44,17 +40,12 @@ describe('lab report', () => {
 
   test('lab check --watch --out FILE rewrites the page each round, reloading at the interval; --out without --watch is refused', async () => {
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cnlab-report-')), 'live.html');
-    let interrupt: (() => void) | undefined;
-    let frames = 0;
-    await runLab(morning(), ['check', '--watch', '--interval', '45', '--out', file], {
-      onInterrupt: (handler) => { interrupt = handler; },
-      stdout: () => { frames += 1; if (frames === 2) interrupt?.(); },
-    }, NOW);
+    await runWatch(morningWithChecks(), ['--interval', '45', '--out', file], 2, { startAt: NOW });
     const page = fs.readFileSync(file, 'utf8');
     expect(page).toContain('<meta http-equiv="refresh" content="45">');
     expect(page).toMatch(/checked 2026-05-04 10:0\d:\d\d UTC/);
     expect(page).not.toContain('checked 2026-05-04 10:00:00 UTC');
-    const refused = await runLab(morning(), ['check', '--out', file]);
+    const refused = await runLab(morningWithChecks(), ['check', '--out', file]);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain('lab check takes --out only with --watch');
   });

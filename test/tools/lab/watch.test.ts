@@ -7,7 +7,7 @@ import { DescribeInstancesCommand } from '@aws-sdk/client-ec2';
 import { GetCommandInvocationCommand, SendCommandCommand } from '@aws-sdk/client-ssm';
 import { nextWait } from '../../../tools/lab/watch';
 import { REPOSITORY } from '../../fixtures/cdk';
-import { awsError, DEFAULT_HOSTS, fakeAws, FakeHost, instanceOf, InvocationScript, restoreFakeAws, runLab } from './fixtures';
+import { awsError, DEFAULT_HOSTS, fakeAws, FakeHost, instanceOf, InvocationScript, restoreFakeAws, runLab, runWatch } from './fixtures';
 
 afterEach(restoreFakeAws);
 
@@ -19,28 +19,10 @@ const BOB_FAILS_STEP_6: InvocationScript = (_, instanceId, documentName) => inst
   ? { Status: 'Failed', ResponseCode: 1, StandardOutputContent: 'FAIL: no tunnel port to 10.0.2.11 on br-tun\n' }
   : { Status: 'Success', ResponseCode: 0, StandardOutputContent: 'READY since 1970-01-01T00:00:00Z\n' };
 
-/** Runs `lab check --watch ...`, pressing Ctrl-C after `frames` frames; returns the frames. */
-async function watch(aws: ReturnType<typeof fakeAws>, args: string[], frames: number, onFrame?: (index: number) => void, interactive = false) {
-  let interrupt: (() => void) | undefined;
-  const written: string[] = [];
-  const run = await runLab(aws, ['check', '--watch', ...args], {
-    interactive,
-    onInterrupt: (handler) => { interrupt = handler; },
-    stdout: (text) => {
-      written.push(text);
-      onFrame?.(written.length);
-      if (written.length === frames) {
-        interrupt?.();
-      }
-    },
-  });
-  return { ...run, frames: written };
-}
-
 describe('lab check --watch', () => {
   test('redraws the grid each interval with readiness, time left, counts per step and the FAIL reasons, until Ctrl-C', async () => {
     const aws = fakeAws({ hosts: HOSTS, invocation: BOB_FAILS_STEP_6 });
-    const { code, frames } = await watch(aws, ['--interval', '30'], 3);
+    const { code, frames } = await runWatch(aws, ['--interval', '30'], 3);
     expect(code).toBe(1);
     expect(frames).toHaveLength(4);
     expect(frames[0]).toContain('lab check --watch: workshop container-networks, a round every 30 s (Ctrl-C to stop)');
@@ -60,7 +42,7 @@ describe('lab check --watch', () => {
 
   test('on a terminal each frame clears the screen, and a line says while a round runs', async () => {
     const aws = fakeAws({ hosts: HOSTS });
-    const { frames } = await watch(aws, ['--interval', '30'], 3, undefined, true);
+    const { frames } = await runWatch(aws, ['--interval', '30'], 3, { interactive: true });
     expect(frames[0]).toBe('\x1b[H\x1b[2Jlab check --watch: workshop container-networks: round 1 running since 00:00:00 UTC ...');
     expect(frames[1]).toMatch(/^\x1b\[H\x1b\[2Jlab check --watch: workshop container-networks, a round every 30 s \(Ctrl-C to stop\)\nround 1 at 00:00:00 UTC: done/);
     expect(frames[2]).toBe('\nround 2 running since 00:00:30 UTC ...');
@@ -68,7 +50,7 @@ describe('lab check --watch', () => {
 
   test('one round at a time, and the readiness command goes only to hosts not yet found READY', async () => {
     const aws = fakeAws({ hosts: HOSTS });
-    await watch(aws, ['--interval', '30'], 3);
+    await runWatch(aws, ['--interval', '30'], 3);
     const sent = aws.sent.map((command) => command.DocumentName);
     // Round 1: readiness to all 6 hosts, step 1 (one command), step 6 (one per attendee); rounds 2 and 3: the checks only.
     expect(sent).toEqual([
@@ -90,7 +72,7 @@ describe('lab check --watch', () => {
       }
       return { Reservations: [{ Instances: HOSTS.map(instanceOf) }] };
     });
-    const { frames } = await watch(aws, ['--interval', '30'], 3);
+    const { frames } = await runWatch(aws, ['--interval', '30'], 3);
     expect(frames[1]).toMatch(/round 2 at 00:00:30 UTC: THROTTLED after \d+ s: AWS kept asking to slow down \(RequestLimitExceeded: Request limit exceeded\.\); waiting longer before the next round; the grid below is round 1's/);
     expect(frames[1]).toContain('alice       3/3');
     expect(frames[1]).toMatch(/next round at 00:01:(3\d|4\d) UTC/);
@@ -100,7 +82,7 @@ describe('lab check --watch', () => {
   test('throttled calls that succeed on a retry are counted in the round\'s line', async () => {
     const aws = fakeAws({ hosts: HOSTS });
     aws.ssm.on(SendCommandCommand).rejectsOnce(awsError('ThrottlingException', 'Rate exceeded')).resolves({ Command: { CommandId: 'cmd-x' } });
-    const { frames } = await watch(aws, [], 1);
+    const { frames } = await runWatch(aws, [], 1);
     expect(frames[0]).toMatch(/round 1 at 00:00:00 UTC: done in \d+ s; THROTTLED: AWS asked to slow down, 1 call\(s\) retried after a pause/);
   });
 
