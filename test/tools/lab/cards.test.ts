@@ -4,8 +4,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { escapeHtml } from '../../../tools/lab/pages/html';
-import { fakeAws, restoreFakeAws, runLab } from './fixtures';
-import { INJECTION, MORNING_GROUPS, MORNING_HOSTS, MORNING_INVOCATIONS, MORNING_STEPS, NOW } from './morning';
+import { restoreFakeAws, runLab } from './fixtures';
+import { INJECTION, MORNING_HOSTS, MORNING_INVOCATIONS, morningAws, NOW } from './morning';
 
 afterEach(restoreFakeAws);
 
@@ -23,7 +23,7 @@ function traces(attendee: string): string[] {
 
 describe('lab cards', () => {
   test('writes index.html with every card and one file per attendee; a hostile attendee tag gets no card', async () => {
-    const aws = fakeAws({ hosts: MORNING_HOSTS, steps: MORNING_STEPS, invocation: MORNING_INVOCATIONS, securityGroups: MORNING_GROUPS });
+    const aws = morningAws({ invocation: MORNING_INVOCATIONS });
     const folder = tempFolder();
     const { code, stdout, stderr } = await runLab(aws, ['cards', '--out', folder], {}, NOW);
     expect(code).toBe(0);
@@ -35,7 +35,7 @@ describe('lab cards', () => {
   });
 
   test('a card names the attendee\'s hosts, links, SSH commands, key command and steps with their own HOSTS', async () => {
-    const aws = fakeAws({ hosts: MORNING_HOSTS, steps: MORNING_STEPS, securityGroups: MORNING_GROUPS });
+    const aws = morningAws();
     const folder = tempFolder();
     await runLab(aws, ['cards', '--attendee', 'alice', '--out', folder], {}, NOW);
     const page = fs.readFileSync(path.join(folder, 'alice.html'), 'utf8');
@@ -49,7 +49,7 @@ describe('lab cards', () => {
   });
 
   test('no card carries anything of another attendee: not in their own file, not in their part of index.html', async () => {
-    const aws = fakeAws({ hosts: MORNING_HOSTS, steps: MORNING_STEPS, securityGroups: MORNING_GROUPS });
+    const aws = morningAws();
     const folder = tempFolder();
     await runLab(aws, ['cards', '--out', folder], {}, NOW);
     const index = fs.readFileSync(path.join(folder, 'index.html'), 'utf8');
@@ -65,7 +65,7 @@ describe('lab cards', () => {
 
   test('a key pair deleted since the hosts launched: the card has no key command, and says to ask the organiser', async () => {
     const hosts = MORNING_HOSTS.map((host) => host.attendee === 'alice' ? { ...host, keyName: 'deleted-key' } : host);
-    const aws = fakeAws({ hosts, steps: MORNING_STEPS, securityGroups: MORNING_GROUPS });
+    const aws = morningAws({ hosts });
     const folder = tempFolder();
     const { code } = await runLab(aws, ['cards', '--attendee', 'alice', '--out', folder], {}, NOW);
     expect(code).toBe(0);
@@ -76,7 +76,7 @@ describe('lab cards', () => {
   });
 
   test('without port 22 open, a card has no SSH command and says so', async () => {
-    const aws = fakeAws({ hosts: MORNING_HOSTS, steps: MORNING_STEPS, securityGroups: { 'sg-alice': { ssh: false } } });
+    const aws = morningAws({ securityGroups: { 'sg-alice': { ssh: false } } });
     const folder = tempFolder();
     await runLab(aws, ['cards', '--attendee', 'alice', '--out', folder], {}, NOW);
     const page = fs.readFileSync(path.join(folder, 'alice.html'), 'utf8');
@@ -86,7 +86,7 @@ describe('lab cards', () => {
 
   test('the HTML escaping: & < > " \' become entities; the page has a policy that forbids scripts', async () => {
     expect(escapeHtml(INJECTION)).toBe('&lt;img src=x onerror=&quot;document.title=&#39;pwned&#39;&quot;&gt;&lt;script&gt;document.title=&#39;pwned&#39;&lt;/script&gt;');
-    const aws = fakeAws({ hosts: MORNING_HOSTS, steps: MORNING_STEPS, securityGroups: MORNING_GROUPS });
+    const aws = morningAws();
     const folder = tempFolder();
     await runLab(aws, ['cards', '--attendee', 'bob', '--out', folder], {}, NOW);
     expect(fs.readFileSync(path.join(folder, 'bob.html'), 'utf8')).toContain('<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; style-src \'unsafe-inline\'; img-src data:">');

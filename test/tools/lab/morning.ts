@@ -4,7 +4,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { REPOSITORY } from '../../fixtures/cdk';
-import { DEFAULT_HOSTS, FakeHost, FakeSecurityGroups, FakeStep, InvocationScript } from './fixtures';
+import { DEFAULT_HOSTS, fakeAws, FakeAws, FakeHost, FakeSecurityGroups, FakeStep, InvocationScript } from './fixtures';
 
 export const NOW = Date.parse('2026-05-04T10:00:00Z');
 
@@ -57,3 +57,13 @@ export const MORNING_INVOCATIONS: InvocationScript = (_, instanceId, documentNam
   }
   return { Status: 'Success', ResponseCode: 0, StandardOutputContent: 'PASS\n' };
 };
+
+/** The morning's account: its hosts, steps and security groups; `overrides` replace or add fake AWS options. */
+export function morningAws(overrides: Parameters<typeof fakeAws>[0] = {}): FakeAws {
+  return fakeAws({ hosts: MORNING_HOSTS, steps: MORNING_STEPS, securityGroups: MORNING_GROUPS, ...overrides });
+}
+
+/** The morning's account with its checks answering and 8 GiB volumes: what the progress page shows. */
+export function morningWithChecks(): FakeAws {
+  return morningAws({ invocation: MORNING_INVOCATIONS, volumeGiB: 8 });
+}

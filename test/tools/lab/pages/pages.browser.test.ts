@@ -11,8 +11,8 @@ import * as path from 'path';
 import { Browser, chromium, Page } from 'playwright-core';
 import { formatUsd, hostHourUsd } from '../../../../lib/cost/prices';
 import { REPOSITORY } from '../../../fixtures/cdk';
-import { fakeAws, restoreFakeAws, runLab } from '../fixtures';
-import { INJECTION, MORNING_GROUPS, MORNING_HOSTS, MORNING_INVOCATIONS, MORNING_STEPS, NOW } from '../morning';
+import { restoreFakeAws, runLab } from '../fixtures';
+import { INJECTION, MORNING_HOSTS, morningWithChecks, NOW } from '../morning';
 
 const CHROMIUM = process.env.CNLAB_CHROMIUM ?? '/usr/bin/chromium';
 const HAVE_CHROMIUM = fs.existsSync(CHROMIUM);
@@ -37,7 +37,7 @@ browserDescribe('the lab pages in headless Chromium', () => {
 
   beforeAll(async () => {
     folder = fs.mkdtempSync(path.join(os.tmpdir(), 'cnlab-pages-'));
-    const aws = fakeAws({ hosts: MORNING_HOSTS, steps: MORNING_STEPS, invocation: MORNING_INVOCATIONS, securityGroups: MORNING_GROUPS, volumeGiB: 8 });
+    const aws = morningWithChecks();
     expect((await runLab(aws, ['report', '--out', path.join(folder, 'report.html')], {}, NOW)).code).toBe(1);
     expect((await runLab(aws, ['cards', '--out', path.join(folder, 'cards')], {}, NOW)).code).toBe(0);
     restoreFakeAws();
